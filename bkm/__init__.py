@@ -1,0 +1,62 @@
+"""Brukte Kontormøbler's web shop: create_app builds it in small named steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: templates/, static/, instance/
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "bkm",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from bkm.config import load_config
+
+    load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_app_hooks(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from bkm.database import install_sqlite_pragmas
+    from bkm.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import analytics
+    from bkm import accounts, catalog, media
+
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(media.bp)
+    analytics.init_app(app)
+
+
+def _register_app_hooks(app: Flask) -> None:
+    from bkm import cli, errors, health, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    health.init_app(app)
+    cli.init_app(app)

@@ -1,0 +1,100 @@
+"""Shopper pages: front page, category, product, search."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bkm.catalog import bp
+from bkm.catalog.forms import ListingFilterForm
+from bkm.catalog.listing import (
+    brand_counts,
+    category_listing,
+    new_arrivals,
+    paginate,
+    parse_page,
+)
+from bkm.catalog.models import CONDITION_GRADES, Category, Product
+from bkm.catalog.navigation import breadcrumbs, product_counts_by_category, top_categories
+from bkm.catalog.pricing import price_display, price_displays
+from bkm.catalog.search import plan_search
+from bkm.extensions import db
+
+
+def _prices_for(products) -> dict:
+    return price_displays([p.id for p in products], {p.id: p.price_ore for p in products})
+
+
+def _with_images(stmt):
+    return stmt.options(selectinload(Product.images))
+
+
+@bp.get("/")
+def index():
+    arrivals = new_arrivals(current_app.config["NEW_ARRIVALS_COUNT"])
+    return render_template(
+        "catalog/index.html",
+        arrivals=arrivals,
+        prices=_prices_for(arrivals),
+        categories=top_categories(),
+        counts=product_counts_by_category(),
+    )
+
+
+@bp.get("/kategori/<slug>")
+def category(slug: str):
+    page = parse_page(request.args.get("side"))
+    node = db.first_or_404(select(Category).where(Category.slug == slug))
+    form = ListingFilterForm(request.args)
+    brands = brand_counts(node)
+    form.merke.choices = [(brand, f"{brand} ({count})") for brand, count in brands]
+    form.validate()
+    filters = form.to_filters()
+    pagination = paginate(
+        _with_images(category_listing(node, filters)),
+        page,
+        current_app.config["PRODUCTS_PER_PAGE"],
+    )
+    return render_template(
+        "catalog/category.html",
+        category=node,
+        trail=breadcrumbs(node),
+        form=form,
+        pagination=pagination,
+        prices=_prices_for(pagination.items),
+    )
+
+
+@bp.get("/produkt/<slug>")
+def product(slug: str):
+    stmt = _with_images(
+        select(Product).where(Product.slug == slug, Product.is_active.is_(True))
+    ).options(selectinload(Product.price_changes))
+    item = db.first_or_404(stmt)
+    return render_template(
+        "catalog/product.html",
+        product=item,
+        trail=breadcrumbs(item.category),
+        price=price_display(item),
+        grades=CONDITION_GRADES,
+    )
+
+
+@bp.get("/sok")
+def search():
+    query = request.args.get("q", "").strip()
+    page = parse_page(request.args.get("side"))
+    plan = plan_search(query)
+    pagination = None
+    if plan.statement is not None:
+        pagination = paginate(_with_images(plan.statement), page, current_app.config["PRODUCTS_PER_PAGE"])
+    items = pagination.items if pagination else []
+    return render_template(
+        "catalog/search.html",
+        query=query,
+        plan=plan,
+        pagination=pagination,
+        prices=_prices_for(items),
+        categories=top_categories(),
+    )

@@ -1,0 +1,16 @@
+"""The `flask bkm` command group; each domain contributes its own commands."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import AppGroup
+
+bkm_group = AppGroup("bkm", help="Brukte Kontormøbler: drift og demodata.")
+
+
+def init_app(app: Flask) -> None:
+    from bkm.demo.cli import seed_command
+
+    if "seed" not in bkm_group.commands:
+        bkm_group.add_command(seed_command)
+    app.cli.add_command(bkm_group)

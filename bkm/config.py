@@ -1,0 +1,90 @@
+"""Configuration in layers: code defaults, instance/config.py, BKM_* environment, the argument."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the shop; the message says what to set."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "development",  # "production" makes the checks below strict
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None: SQLite file instance/bkm.sqlite
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "WTF_I18N_ENABLED": False,  # WTForms' own nb messages, see bkm.forms
+    "PRODUCTS_PER_PAGE": 24,
+    "NEW_ARRIVALS_COUNT": 8,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MEDIA_DIR": None,  # None: instance/media
+    "SHOP_NAME": "Brukte Kontormøbler",
+}
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill app.config from the four layers, later ones winning, then validate it."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile(Path(app.instance_path) / "config.py", silent=True)
+    app.config.from_prefixed_env("BKM")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _resolve_paths(app)
+    _resolve_secret_key(app)
+    _resolve_database(app)
+
+
+def is_production(app: Flask) -> bool:
+    return app.config["ENV_NAME"] == "production"
+
+
+def _resolve_paths(app: Flask) -> None:
+    if not app.config["MEDIA_DIR"]:
+        app.config["MEDIA_DIR"] = str(Path(app.instance_path) / "media")
+
+
+def _resolve_secret_key(app: Flask) -> None:
+    if app.config["SECRET_KEY"]:
+        return
+    if is_production(app):
+        raise ConfigError(
+            "BKM_SECRET_KEY is not set. In production the shop will not start without a secret "
+            "key: set BKM_SECRET_KEY to a long random string (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))') and keep it the same across restarts."
+        )
+    # Development: generate once and keep it, so sessions survive restarts.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _resolve_database(app: Flask) -> None:
+    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'bkm.sqlite'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(
+            f"BKM_DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {url.split(':')[0]}"
+        )
+    if is_production(app) and url.startswith("sqlite:") and not app.config.get("ALLOW_SQLITE"):
+        app.logger.warning("Running production on SQLite; PostgreSQL is the production database.")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        options = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

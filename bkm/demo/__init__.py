@@ -1,0 +1,1 @@
+"""Demo data: a realistic catalogue with generated images, and staff accounts."""

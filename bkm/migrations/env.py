@@ -1,0 +1,69 @@
+"""Alembic environment for the shop, driven by Flask-Migrate."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    # Only when run from the command line: never reconfigure a running app's or pytest's logs.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+# Tables the migrations create by hand and the models do not describe: the SQLite FTS5 index
+# and its shadow tables.
+UNMODELLED_TABLE_PREFIXES = ("products_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (type_ == "table" and name.startswith(UNMODELLED_TABLE_PREFIXES))
+
+
+def render_item(type_, obj, autogen_context):
+    """Write the shop's aware-UTC type as the plain DateTime it is stored as."""
+    from bkm.database import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _db():
+    return current_app.extensions["migrate"].db
+
+
+def run_migrations_offline():
+    context.configure(
+        url=_db().engine.url.render_as_string(hide_password=False),
+        target_metadata=_db().metadata,
+        literal_binds=True,
+        include_object=include_object,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("render_item", render_item)
+
+    with _db().engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,123 @@
+"""Fixtures: one app per session on a migrated database, rows wiped after each test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from bkm import create_app
+from bkm.extensions import db as _db
+from tests.client import ShopClient
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytest_plugins = ["tests.promises"]
+
+# Cheap argon2 for tests; production keeps argon2-cffi's defaults.
+TEST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def pytest_report_header(config):
+    return f"bkm test database: {os.environ.get('BKM_TEST_DATABASE_URL') or 'SQLite file'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("BKM_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'bkm-test.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # a clean slate: the migrations build everything
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "ARGON2_PARAMETERS": TEST_ARGON2,
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = ShopClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app):
+    """Each test runs inside an app context for factories and rules; rows go afterwards."""
+    with app.app_context():
+        yield
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app_ctx):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> ShopClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the client in through the real login form as the given user."""
+
+    def _login(user, password: str = DEFAULT_PASSWORD):
+        _db.session.commit()
+        response = client.submit(
+            "/konto/logg-inn", {"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def manager(db):
+    user = make_user(role="manager", name="Mona Manager")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    user = make_user(role="staff", name="Stian Stab")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def customer(db):
+    user = make_user(role="customer", name="Kari Kunde")
+    db.session.commit()
+    return user
