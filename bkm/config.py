@@ -80,7 +80,8 @@ def _resolve_database(app: Flask) -> None:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith(("sqlite:", "postgresql+psycopg:")):
         raise ConfigError(
-            f"BKM_DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {url.split(':')[0]}"
+            "BKM_DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, "
+            f"not {url.split(':')[0]}"
         )
     if is_production(app) and url.startswith("sqlite:") and not app.config.get("ALLOW_SQLITE"):
         app.logger.warning("Running production on SQLite; PostgreSQL is the production database.")

@@ -8,12 +8,21 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from bkm.extensions import db
 
 MESSAGES = {
-    400: ("Ugyldig forespørsel", "Vi forsto ikke forespørselen. Sjekk adressen eller skjemaet og prøv igjen."),
+    400: (
+        "Ugyldig forespørsel",
+        "Vi forsto ikke forespørselen. Sjekk adressen eller skjemaet og prøv igjen.",
+    ),
     403: ("Ingen tilgang", "Du har ikke tilgang til denne siden."),
-    404: ("Siden finnes ikke", "Vi fant ikke siden du lette etter. Kanskje varen er solgt, eller adressen er feil."),
+    404: (
+        "Siden finnes ikke",
+        "Vi fant ikke siden du lette etter. Kanskje varen er solgt, eller adressen er feil.",
+    ),
     405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
     413: ("For stor forespørsel", "Forespørselen er for stor."),
-    429: ("For mange forespørsler", "Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen."),
+    429: (
+        "For mange forespørsler",
+        "Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen.",
+    ),
     500: ("Noe gikk galt", "Det oppstod en feil hos oss. Prøv igjen om litt, eller ta kontakt."),
 }
 PAGE_TEMPLATES = {400, 403, 404, 429, 500}
@@ -23,7 +32,10 @@ def wants_json() -> bool:
     if request.is_json or request.path.startswith("/collect"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def _render(error: HTTPException):

@@ -31,9 +31,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["company"] = COMPANY
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-    @app.context_processor
-    def _navigation():
-        from bkm.catalog.navigation import top_categories
-
-        return {"nav_categories": top_categories()}

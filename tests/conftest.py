@@ -93,9 +93,7 @@ def login_as(client):
 
     def _login(user, password: str = DEFAULT_PASSWORD):
         _db.session.commit()
-        response = client.submit(
-            "/konto/logg-inn", {"email": user.email, "password": password}
-        )
+        response = client.submit("/konto/logg-inn", {"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
 

@@ -1,4 +1,4 @@
-"""Plain functions that make valid rows; override what a test cares about. They flush, not commit."""
+"""Plain functions that make valid rows; override what a test cares about. They flush only."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def make_category(**overrides) -> Category:
     return category
 
 
-def make_product(*, price_ore: int = 150_000, at: datetime | None = None, images: int = 1, **overrides) -> Product:
+def make_product(
+    *, price_ore: int = 150_000, at: datetime | None = None, images: int = 1, **overrides
+) -> Product:
     n = next(_sequence)
     category = overrides.pop("category", None) or make_category()
     fields = {
@@ -47,7 +49,9 @@ def make_product(*, price_ore: int = 150_000, at: datetime | None = None, images
     set_price(product, price_ore, at=fields["created_at"])
     for position in range(images):
         product.images.append(
-            ProductImage(filename=f"test/{n}-{position}.svg", alt_text=fields["title"], position=position)
+            ProductImage(
+                filename=f"test/{n}-{position}.svg", alt_text=fields["title"], position=position
+            )
         )
     db.session.add(product)
     db.session.flush()

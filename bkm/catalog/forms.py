@@ -39,7 +39,9 @@ class ListingFilterForm(QueryForm):
     merke = CheckboxListField("Merke", choices=[], validate_choice=False)
     pa_lager = BooleanField("Bare varer på lager")
     sorter = SelectField(
-        "Sorter etter", choices=[(key, label) for key, (label, _) in SORTS.items()], default=DEFAULT_SORT
+        "Sorter etter",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        default=DEFAULT_SORT,
     )
 
     def validate_maks_pris(self, field) -> None:

@@ -36,7 +36,7 @@ def parse_page(raw: str | None) -> int:
     """Page numbers are 1..MAX_PAGE; anything else is a page that does not exist."""
     if raw is None or raw == "":
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         raise NotFound()
     return int(raw)
 

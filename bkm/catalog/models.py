@@ -14,7 +14,10 @@ from bkm.extensions import db
 CONDITION_GRADES = {
     "A": ("Som ny", "Lite brukt, ingen synlige merker. Fungerer som ny."),
     "B": ("Pent brukt", "Normal bruksslitasje, små riper eller merker. Alt fungerer som det skal."),
-    "C": ("Godt brukt", "Tydelige bruksmerker, riper eller falmet trekk. Fullt funksjonell og rimelig."),
+    "C": (
+        "Godt brukt",
+        "Tydelige bruksmerker, riper eller falmet trekk. Fullt funksjonell og rimelig.",
+    ),
 }
 
 
@@ -112,7 +115,9 @@ class ProductImage(db.Model):
     __tablename__ = "product_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(200))  # relative to MEDIA_DIR
     alt_text: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)

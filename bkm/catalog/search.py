@@ -1,9 +1,14 @@
 """Product search over title, brand and description.
 
-Full-text first (SQLite FTS5, PostgreSQL tsvector), each term matched as a prefix after a
-light Norwegian suffix strip, so "stoler" finds "stol" and "kontorst" finds "kontorstol".
-When full-text finds nothing (parts of compounds: "bord" in "skrivebord"), a substring
-search over the case-folded search_text column takes over. Both engines behave the same.
+What matches: every query term occurs in the product's case-folded search_text. Substring
+matching is deliberate: Norwegian writes compounds as one word, so "bord" must find
+"skrivebord" and "senkebord", which no word-based index does. Each term is first stripped of
+a common Norwegian inflection ("stoler" → "stol").
+
+In which order: full-text rank (SQLite FTS5 bm25, PostgreSQL ts_rank over the GIN-indexed
+'simple' tsvector) with each term as a word prefix, so whole-word hits come before
+compound-only hits. If the full-text index is unavailable, the order falls back to the title.
+Both engines return the same products.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, column, func, literal_column, select, table, text
-from sqlalchemy.exc import OperationalError
 
 from bkm.catalog.listing import apply_filters, visible_products
 from bkm.catalog.models import Product
@@ -20,7 +24,8 @@ from bkm.extensions import db
 
 MAX_TERMS = 8
 MAX_QUERY_LENGTH = 200
-SUFFIXES = ("ene", "ane", "ene", "er", "ar", "en", "et", "a", "e")
+SUFFIXES = ("ene", "ane", "er", "ar", "en", "et", "a", "e")
+MIN_STEM = 4
 
 fts_table = table("products_fts", column("rowid"), column("search_text"))
 
@@ -28,17 +33,16 @@ fts_table = table("products_fts", column("rowid"), column("search_text"))
 @dataclass(frozen=True)
 class SearchPlan:
     terms: tuple[str, ...]
-    statement: Select | None
-    method: str  # "fulltext", "substring" or "empty"
+    statement: Select | None  # None when the query holds no words
 
 
 def query_terms(query: str) -> tuple[str, ...]:
     """Case-folded word stems of a query; æøå are letters like any other."""
     words = re.findall(r"\w+", query[:MAX_QUERY_LENGTH].casefold())
-    stems = []
+    stems: list[str] = []
     for word in words[:MAX_TERMS]:
         for suffix in SUFFIXES:
-            if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            if len(word) - len(suffix) >= MIN_STEM and word.endswith(suffix):
                 word = word[: -len(suffix)]
                 break
         if word not in stems:
@@ -46,48 +50,45 @@ def query_terms(query: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
-def _fulltext(terms: tuple[str, ...]) -> Select:
+def _rank_subquery(terms: tuple[str, ...]):
+    """(id, rank) of products whose words start with any term; lower rank is better."""
     if db.engine.dialect.name == "postgresql":
         vector = func.to_tsvector(literal_column("'simple'"), Product.search_text)
-        tsquery = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{t}:*" for t in terms))
-        rank = func.ts_rank(vector, tsquery)
-        return visible_products().where(vector.op("@@")(tsquery)).order_by(rank.desc(), Product.id)
-    match = " ".join(f'"{t}"*' for t in terms)
-    hits = (
-        select(fts_table.c.rowid, literal_column("bm25(products_fts)").label("rank"))
+        tsquery = func.to_tsquery(literal_column("'simple'"), " | ".join(f"{t}:*" for t in terms))
+        return (
+            select(Product.id.label("id"), (-func.ts_rank(vector, tsquery)).label("rank"))
+            .where(vector.op("@@")(tsquery))
+            .subquery()
+        )
+    match = " OR ".join(f'"{t}"*' for t in terms)
+    return (
+        select(fts_table.c.rowid.label("id"), literal_column("bm25(products_fts)").label("rank"))
         .where(text("products_fts MATCH :match").bindparams(match=match))
         .subquery()
     )
-    return (
-        visible_products()
-        .join(hits, hits.c.rowid == Product.id)
-        .order_by(hits.c.rank, Product.id)
-    )
 
 
-def _substring(terms: tuple[str, ...]) -> Select:
-    conditions = [Product.search_text.contains(term, autoescape=True) for term in terms]
-    return visible_products().where(and_(*conditions)).order_by(Product.title, Product.id)
-
-
-def _count(stmt: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+def _has_fulltext_index() -> bool:
+    if db.engine.dialect.name == "postgresql":
+        return True
+    found = db.session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products_fts'")
+    ).first()
+    return found is not None
 
 
 def plan_search(query: str, filters=None) -> SearchPlan:
-    """The statement that lists the query's products, best first, and how it was found."""
+    """The statement listing the query's products, best first."""
     terms = query_terms(query)
     if not terms:
-        return SearchPlan(terms, None, "empty")
-    try:
-        stmt = _fulltext(terms)
-        if filters is not None:
-            stmt = apply_filters(stmt, filters)
-        if _count(stmt):
-            return SearchPlan(terms, stmt, "fulltext")
-    except OperationalError:  # an SQLite built without FTS5 keeps working on the fallback
-        db.session.rollback()
-    stmt = _substring(terms)
+        return SearchPlan(terms, None)
+    matches = [Product.search_text.contains(term, autoescape=True) for term in terms]
+    stmt = visible_products().where(and_(*matches))
     if filters is not None:
         stmt = apply_filters(stmt, filters)
-    return SearchPlan(terms, stmt, "substring")
+    if _has_fulltext_index():
+        ranks = _rank_subquery(terms)
+        stmt = stmt.outerjoin(ranks, ranks.c.id == Product.id).order_by(
+            ranks.c.rank.is_(None), ranks.c.rank
+        )
+    return SearchPlan(terms, stmt.order_by(Product.title, Product.id))

@@ -88,7 +88,9 @@ def search():
     plan = plan_search(query)
     pagination = None
     if plan.statement is not None:
-        pagination = paginate(_with_images(plan.statement), page, current_app.config["PRODUCTS_PER_PAGE"])
+        pagination = paginate(
+            _with_images(plan.statement), page, current_app.config["PRODUCTS_PER_PAGE"]
+        )
     items = pagination.items if pagination else []
     return render_template(
         "catalog/search.html",

@@ -12,13 +12,18 @@ if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
-# Tables the migrations create by hand and the models do not describe: the SQLite FTS5 index
-# and its shadow tables.
+# Search objects the migrations create by hand and the models do not describe (they differ by
+# engine): the SQLite FTS5 table with its shadow tables, and the PostgreSQL GIN index.
 UNMODELLED_TABLE_PREFIXES = ("products_fts",)
+UNMODELLED_INDEXES = ("ix_products_search",)
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name.startswith(UNMODELLED_TABLE_PREFIXES))
+    if type_ == "table":
+        return not name.startswith(UNMODELLED_TABLE_PREFIXES)
+    if type_ == "index":
+        return name not in UNMODELLED_INDEXES
+    return True
 
 
 def render_item(type_, obj, autogen_context):

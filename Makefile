@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make run` serves the shop on demo data, `make test` proves it.
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+PYTEST  := $(VENV)/bin/pytest
+RUFF    := $(VENV)/bin/ruff
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: install browser-deps run migrate seed test lint pytest test-postgres promises bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet --editable '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's chromium; Playwright's own browser download cannot work here.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) bkm seed --if-empty
+
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+pytest: install browser-deps
+	$(PYTEST)
+
+test: lint pytest
+
+test-postgres: install browser-deps
+	BKM_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
+
+promises: install
+	@$(PYTEST) --collect-only -q --promises | sed -n '/promises/,$$p'
+
+bench: install
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-results
