@@ -14,7 +14,7 @@ from bkm.extensions import db as _db
 from tests.client import ShopClient
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-pytest_plugins = ["tests.promises"]
+pytest_plugins = ["tests.promises", "pytester"]
 
 # Cheap argon2 for tests; production keeps argon2-cffi's defaults.
 TEST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
