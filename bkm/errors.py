@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bkm.extensions import db
@@ -38,9 +39,19 @@ def wants_json() -> bool:
     )
 
 
+CSRF_MESSAGE = (
+    "Skjemaet er utløpt",
+    "Skjemaet var for gammelt eller kom ikke fra denne siden. Gå tilbake, last siden på nytt "
+    "og prøv igjen.",
+)
+
+
 def _render(error: HTTPException):
     code = error.code or 500
-    title, text = MESSAGES.get(code, (error.name, error.description or ""))
+    if isinstance(error, CSRFError):
+        title, text = CSRF_MESSAGE
+    else:
+        title, text = MESSAGES.get(code, (error.name, error.description or ""))
     if wants_json():
         return jsonify(reason=text, status=code), code
     template = f"errors/{code}.html" if code in PAGE_TEMPLATES else "errors/generic.html"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -33,20 +33,26 @@ class ListingFilterForm(QueryForm):
     maks_pris = StringField("Til kr", validators=[Optional(), _kroner])
     tilstand = CheckboxListField(
         "Tilstand",
-        choices=[(grade, f"{grade} – {label}") for grade, (label, _) in CONDITION_GRADES.items()],
+        choices=[
+            SelectChoice(grade, f"{grade} – {label}")
+            for grade, (label, _) in CONDITION_GRADES.items()
+        ],
         validate_choice=False,
     )
     merke = CheckboxListField("Merke", choices=[], validate_choice=False)
     pa_lager = BooleanField("Bare varer på lager")
     sorter = SelectField(
         "Sorter etter",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=[SelectChoice(key, label) for key, (label, _) in SORTS.items()],
         default=DEFAULT_SORT,
     )
+
+    crossed_range = False
 
     def validate_maks_pris(self, field) -> None:
         low, high = self._amount(self.min_pris), self._amount(field)
         if low is not None and high is not None and high < low:
+            self.crossed_range = True  # neither bound can be trusted: both are ignored
             raise ValidationError("Til-prisen må være høyere enn fra-prisen.")
 
     @staticmethod
@@ -60,6 +66,8 @@ class ListingFilterForm(QueryForm):
         """The filters that validated (call validate() first); a field in error is left out."""
         low = None if "min_pris" in self.errors else self._amount(self.min_pris)
         high = None if "maks_pris" in self.errors else self._amount(self.maks_pris)
+        if self.crossed_range:
+            low = high = None
         sort = self.sorter.data if self.sorter.data in SORTS else DEFAULT_SORT
         return ListingFilters(
             min_price_ore=low,

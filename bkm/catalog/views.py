@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from bkm.catalog import bp
 from bkm.catalog.forms import ListingFilterForm
@@ -48,7 +49,7 @@ def category(slug: str):
     node = db.first_or_404(select(Category).where(Category.slug == slug))
     form = ListingFilterForm(request.args)
     brands = brand_counts(node)
-    form.merke.choices = [(brand, f"{brand} ({count})") for brand, count in brands]
+    form.merke.choices = [SelectChoice(brand, f"{brand} ({count})") for brand, count in brands]
     form.validate()
     filters = form.to_filters()
     pagination = paginate(

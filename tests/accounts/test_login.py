@@ -1,0 +1,97 @@
+"""Logging in and out, and who may see the statistics."""
+
+import pytest
+
+from tests.factories import make_user
+
+
+def test_login_with_right_password_logs_in_and_redirects(client, customer):
+    response = client.submit(
+        "/konto/logg-inn",
+        {"email": customer.email.upper(), "password": "riktig-hest-batteri-stift"},
+    )
+    assert response.status_code == 302
+    assert "Kari Kunde" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("person@example.no", "feil", "Feil e-post eller passord."),
+        ("", "x", "Skriv inn e-postadressen din."),
+        ("ikke-en-adresse", "x", "Skriv en gyldig e-postadresse."),
+        ("kari@example.no", "", "Skriv inn passordet ditt."),
+    ],
+)
+def test_login_errors_are_norwegian(client, customer, email, password, message):
+    response = client.submit("/konto/logg-inn", {"email": email, "password": password})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_wrong_password_for_existing_account_gets_the_same_message(client, customer):
+    response = client.submit("/konto/logg-inn", {"email": customer.email, "password": "feil"})
+    assert "Feil e-post eller passord." in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, customer):
+    response = client.post("/konto/logg-inn", data={"email": customer.email, "password": "x"})
+    assert response.status_code == 400
+    assert "Skjemaet er utløpt" in response.get_data(as_text=True)
+
+
+def test_inactive_account_cannot_log_in(client, db):
+    user = make_user(is_active_account=False)
+    db.session.commit()
+    response = client.submit(
+        "/konto/logg-inn", {"email": user.email, "password": "riktig-hest-batteri-stift"}
+    )
+    assert "Feil e-post eller passord." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_login_never_redirects_off_site(client, customer, target):
+    response = client.submit(
+        f"/konto/logg-inn?next={target}",
+        {"email": customer.email, "password": "riktig-hest-batteri-stift"},
+        form_url="/konto/logg-inn",
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_login_returns_to_the_page_asked_for(client, manager):
+    response = client.submit(
+        "/konto/logg-inn?next=/statistikk/",
+        {"email": manager.email, "password": "riktig-hest-batteri-stift"},
+        form_url="/konto/logg-inn",
+    )
+    assert response.headers["Location"] == "/statistikk/"
+
+
+def test_logout_needs_a_post_with_csrf(client, login_as, customer):
+    login_as(customer)
+    assert client.get("/konto/logg-ut").status_code == 405
+    response = client.submit("/konto/logg-ut", form_url="/")
+    assert response.status_code == 302
+    assert "Kari Kunde" not in client.get("/").get_data(as_text=True)
+
+
+def test_statistics_send_anonymous_visitors_to_login(client):
+    response = client.get("/statistikk/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/konto/logg-inn")
+
+
+@pytest.mark.parametrize("role_fixture", ["customer", "staff"])
+def test_statistics_are_forbidden_to_non_managers(client, login_as, request, role_fixture):
+    login_as(request.getfixturevalue(role_fixture))
+    assert client.get("/statistikk/").status_code == 403
+
+
+def test_statistics_open_for_managers(client, login_as, manager):
+    login_as(manager)
+    response = client.get("/statistikk/")
+    assert response.status_code == 200
+    assert "Statistikk" in response.get_data(as_text=True)
