@@ -18,12 +18,21 @@ def top_categories() -> list[Category]:
 
 
 def product_counts_by_category() -> dict[int, int]:
+    """Buyable products per category, each counted in its own category and every ancestor."""
     stmt = (
         select(Product.category_id, func.count())
         .where(Product.is_active.is_(True), Product.stock_quantity > 0)
         .group_by(Product.category_id)
     )
-    return dict(db.session.execute(stmt).all())
+    direct = dict(db.session.execute(stmt).all())
+    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
+    totals: dict[int, int] = dict.fromkeys(parents, 0)
+    for category_id, count in direct.items():
+        node: int | None = category_id
+        while node is not None:
+            totals[node] += count
+            node = parents.get(node)
+    return totals
 
 
 def breadcrumbs(category: Category) -> list[Category]:

@@ -34,10 +34,19 @@ class PriceDisplay:
 
 
 def set_price(product: Product, price_ore: int, *, at: datetime | None = None) -> None:
-    """Change the product's price and record it in the history. Does not commit."""
+    """Change the product's price from `at` (default now) and record it. Does not commit.
+
+    The history only grows forward: a change cannot be dated before the last one or in the
+    future, so the stored price is always the one in effect now.
+    """
     if price_ore < 0:
         raise ValueError("a price cannot be negative")
-    at = at or utcnow()
+    now = utcnow()
+    at = at or now
+    if at > now:
+        raise ValueError("a price change cannot be scheduled for the future")
+    if product.price_changes and at < product.price_changes[-1].effective_at:
+        raise ValueError("a price change cannot be dated before the last one")
     if product.price_changes and product.price_ore == price_ore:
         return
     product.price_ore = price_ore

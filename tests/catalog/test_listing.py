@@ -133,3 +133,14 @@ def test_paginate_first_page_of_empty_listing_is_empty_not_missing(db):
     db.session.commit()
     page = paginate(category_listing(empty, ListingFilters()), 1, 24)
     assert (page.items, page.total) == ([], 0)
+
+
+def test_front_page_counts_include_subcategories(db, chairs):
+    from bkm.catalog.navigation import product_counts_by_category
+
+    sub = make_category(slug="tegnestoler", parent=chairs)
+    make_product(category=sub)
+    make_product(category=sub, stock_quantity=0)
+    db.session.commit()
+    counts = product_counts_by_category()
+    assert (counts[chairs.id], counts[sub.id]) == (3, 1)

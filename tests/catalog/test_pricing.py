@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bkm.catalog.pricing import before_price_ore, price_display, set_price
+from bkm.clock import utcnow
 from tests.factories import make_product
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -77,3 +78,12 @@ def test_set_price_refuses_negative_price(db):
     product = make_product()
     with pytest.raises(ValueError):
         set_price(product, -1)
+
+
+def test_set_price_refuses_future_and_out_of_order_changes(db):
+    product = make_product(price_ore=200_000, at=utcnow() - timedelta(days=10))
+    with pytest.raises(ValueError, match="future"):
+        set_price(product, 150_000, at=utcnow() + timedelta(hours=1))
+    with pytest.raises(ValueError, match="before the last"):
+        set_price(product, 150_000, at=utcnow() - timedelta(days=20))
+    assert product.price_ore == 200_000
