@@ -53,8 +53,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_app_hooks(app: Flask) -> None:
-    from bkm import cli, errors, health, security, templating
+    from bkm import cli, errors, health, page_cache, security, templating
 
+    page_cache.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MEDIA_DIR": None,  # None: instance/media
+    "PAGE_CACHE_SECONDS": 5,  # anonymous catalogue pages, see bkm/page_cache.py; 0 turns it off
+    "PAGE_CACHE_MAX_ENTRIES": 500,
     "SHOP_NAME": "Brukte Kontormøbler",
 }
 

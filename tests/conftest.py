@@ -67,6 +67,8 @@ def app_ctx(app):
     with app.app_context():
         yield
         _db.session.remove()
+        if cache := app.extensions.get("bkm_page_cache"):
+            cache.clear()  # the row wipe below bypasses the session, so nothing else clears it
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())

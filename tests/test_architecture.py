@@ -25,6 +25,7 @@ RANKS = {
             "health",
             "media",
             "signals",
+            "page_cache",
         ],
         0,
     ),

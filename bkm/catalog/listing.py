@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from bkm.catalog.models import Category, Product
@@ -101,6 +102,7 @@ def new_arrivals(limit: int) -> list[Product]:
         .where(Product.stock_quantity > 0)
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(limit)
+        .options(selectinload(Product.images))
     )
     return list(db.session.scalars(stmt))
 

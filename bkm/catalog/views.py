@@ -21,6 +21,7 @@ from bkm.catalog.navigation import breadcrumbs, product_counts_by_category, top_
 from bkm.catalog.pricing import price_display, price_displays
 from bkm.catalog.search import plan_search
 from bkm.extensions import db
+from bkm.page_cache import cached_for_anonymous
 
 
 def _prices_for(products) -> dict:
@@ -32,6 +33,7 @@ def _with_images(stmt):
 
 
 @bp.get("/")
+@cached_for_anonymous
 def index():
     arrivals = new_arrivals(current_app.config["NEW_ARRIVALS_COUNT"])
     return render_template(
@@ -44,6 +46,7 @@ def index():
 
 
 @bp.get("/kategori/<slug>")
+@cached_for_anonymous
 def category(slug: str):
     page = parse_page(request.args.get("side"))
     node = db.first_or_404(select(Category).where(Category.slug == slug))
@@ -68,6 +71,7 @@ def category(slug: str):
 
 
 @bp.get("/produkt/<slug>")
+@cached_for_anonymous
 def product(slug: str):
     stmt = _with_images(
         select(Product).where(Product.slug == slug, Product.is_active.is_(True))
@@ -83,6 +87,7 @@ def product(slug: str):
 
 
 @bp.get("/sok")
+@cached_for_anonymous
 def search():
     query = request.args.get("q", "").strip()
     page = parse_page(request.args.get("side"))
