@@ -42,6 +42,7 @@ def index():
         prices=_prices_for(arrivals),
         categories=top_categories(),
         counts=product_counts_by_category(),
+        grades=CONDITION_GRADES,
     )
 
 
