@@ -79,17 +79,18 @@ def apply_sort(stmt: Select, sort: str) -> Select:
     return stmt.order_by(sold_last, *SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
 
 
-def category_listing(category: Category, filters: ListingFilters) -> Select:
-    stmt = visible_products().where(Product.category_id.in_(category_and_descendant_ids(category)))
+def category_listing(category_ids: list[int], filters: ListingFilters) -> Select:
+    """Visible products of these categories (a subtree), filtered and sorted."""
+    stmt = visible_products().where(Product.category_id.in_(category_ids))
     return apply_sort(apply_filters(stmt, filters), filters.sort)
 
 
-def brand_counts(category: Category) -> list[tuple[str, int]]:
+def brand_counts(category_ids: list[int]) -> list[tuple[str, int]]:
     """Brands in a category subtree with how many visible products each has."""
     stmt = (
         select(Product.brand, func.count())
         .where(Product.is_active.is_(True))
-        .where(Product.category_id.in_(category_and_descendant_ids(category)))
+        .where(Product.category_id.in_(category_ids))
         .group_by(Product.brand)
         .order_by(Product.brand)
     )

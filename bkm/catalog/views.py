@@ -11,6 +11,7 @@ from bkm.catalog import bp
 from bkm.catalog.forms import ListingFilterForm
 from bkm.catalog.listing import (
     brand_counts,
+    category_and_descendant_ids,
     category_listing,
     new_arrivals,
     paginate,
@@ -52,12 +53,13 @@ def category(slug: str):
     page = parse_page(request.args.get("side"))
     node = db.first_or_404(select(Category).where(Category.slug == slug))
     form = ListingFilterForm(request.args)
-    brands = brand_counts(node)
+    subtree = category_and_descendant_ids(node)
+    brands = brand_counts(subtree)
     form.merke.choices = [SelectChoice(brand, f"{brand} ({count})") for brand, count in brands]
     form.validate()
     filters = form.to_filters()
     pagination = paginate(
-        _with_images(category_listing(node, filters)),
+        _with_images(category_listing(subtree, filters)),
         page,
         current_app.config["PRODUCTS_PER_PAGE"],
     )
