@@ -47,7 +47,7 @@ test-postgres: install browser-deps
 	BKM_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
 
 promises: install
-	@$(PYTEST) --collect-only -q --promises | sed -n '/promises/,$$p'
+	@$(PYTEST) --collect-only -q --promises | sed -n '/^=* promises =*$$/,$$p'
 
 bench: install
 	$(PYTHON) bench/run.py
