@@ -61,6 +61,23 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def app_factory(database_url, tmp_path):
+    """Build extra apps on the test database; their connection pools are closed afterwards."""
+    built = []
+
+    def _build(**overrides):
+        extra = create_app(make_test_config(database_url, tmp_path, **overrides))
+        extra.test_client_class = ShopClient
+        built.append(extra)
+        return extra
+
+    yield _build
+    for extra in built:
+        with extra.app_context():
+            _db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def app_ctx(app):
     """Each test runs inside an app context for factories and rules; rows go afterwards."""

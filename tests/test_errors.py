@@ -3,9 +3,6 @@
 import pytest
 from flask import abort
 
-from bkm import create_app
-from tests.conftest import make_test_config
-
 
 def test_not_found_page_is_norwegian(client):
     response = client.get("/finnes-ikke")
@@ -25,8 +22,8 @@ def test_wrong_method_is_405_not_500(client):
 
 
 @pytest.fixture
-def crashing_app(database_url, tmp_path):
-    app = create_app(make_test_config(database_url, tmp_path))
+def crashing_app(app_factory):
+    app = app_factory()
 
     @app.get("/krasj")
     def crash():

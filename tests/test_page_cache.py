@@ -79,9 +79,5 @@ def test_cache_keeps_only_the_most_recently_used_pages():
     assert len(cache) == 2
 
 
-def test_cache_can_be_turned_off(database_url, tmp_path):
-    from bkm import create_app
-    from tests.conftest import make_test_config
-
-    app = create_app(make_test_config(database_url, tmp_path, PAGE_CACHE_SECONDS=0))
-    assert "bkm_page_cache" not in app.extensions
+def test_cache_can_be_turned_off(app_factory):
+    assert "bkm_page_cache" not in app_factory(PAGE_CACHE_SECONDS=0).extensions
