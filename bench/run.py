@@ -1,0 +1,198 @@
+"""`make bench`: requests/second of the shop's product and category pages, against hello-world.
+
+Builds a throw-away database (upgrade + demo seed), serves a bare Flask app and then the shop
+with the same gunicorn setup in turn, loads each page with wrk on 127.0.0.1 and prints a
+table. The shop is measured as configured (page micro-cache on) and again with the cache off.
+The target is that the product page, as configured, reaches at least half of hello-world's
+requests/second. See bench/README.md for how to read the figures.
+
+Exit codes: 0 figures printed (target met or missed), 1 a page answered with errors,
+2 the benchmark could not be set up (no wrk, seed failed, database not empty, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+if not __package__:  # run as a script (bench/run.py): import bench.* from the repository root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import database, machine, report, servers, wrk
+from bench.base import BenchError, tail
+
+PRODUCT_PAGE = "shop /produkt/<slug>"
+CATEGORY_PAGE = "shop /kategori/<slug>"
+CACHE_ON, CACHE_OFF = "cache on", "cache off"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--database-url",
+        help="benchmark this EMPTY PostgreSQL database (postgresql+psycopg://…) instead of a "
+        "temporary SQLite file; it is migrated and seeded, and left as it is afterwards",
+    )
+    parser.add_argument(
+        "--minimal-data",
+        action="store_true",
+        help="insert a small factory catalogue instead of running `flask bkm seed` "
+        "(only for while the seed command is unavailable)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra shop configuration as BKM_KEY=VALUE, e.g. --set PRODUCTS_PER_PAGE=48 "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--no-uncached",
+        action="store_true",
+        help="measure the shop only as configured, not again with the page cache off",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
+    parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
+    parser.add_argument("--keep-temp", action="store_true", help="keep the temp dir (logs, db)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 600:
+        parser.error("--duration must be 1..600 seconds")
+    for setting in args.set:
+        if "=" not in setting or not setting.split("=", 1)[0].isidentifier():
+            parser.error(f"--set wants KEY=VALUE, not {setting!r}")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads (wrk needs one per thread)")
+    return args
+
+
+def shop_configurations(env: dict[str, str], no_uncached: bool) -> dict[str, dict[str, str]]:
+    """The shop's environment per configuration: as configured first, then the cache off."""
+    if _cache_off(env.get("BKM_PAGE_CACHE_SECONDS")):
+        print("bench: --set turns the page cache off already; measuring the shop once")
+        return {CACHE_OFF: env}
+    configurations = {CACHE_ON: env}
+    if not no_uncached:
+        configurations[CACHE_OFF] = {**env, "BKM_PAGE_CACHE_SECONDS": "0"}
+    return configurations
+
+
+def _cache_off(seconds: str | None) -> bool:
+    try:
+        return seconds is not None and float(seconds) <= 0
+    except ValueError:
+        return False  # not a number: the shop itself will say so
+
+
+def measure(
+    wrk_path: str, result: wrk.Result, server: servers.Server, args: argparse.Namespace
+) -> wrk.Result:
+    """Warm the page up, wait for a quiet machine, load it with wrk, note others' CPU share."""
+    log_offset = server.log.stat().st_size
+    status = servers.warm_up(result.url)
+    if status != 200:
+        answer = "no HTTP response" if status is None else f"HTTP {status}"
+        result.problem = f"warm-up got {answer}, not 200"
+        print(f"bench:   {result.target}: {result.problem}; not measured. What the server logged:")
+        # Only this page's part of the log: the traceback that explains the failure.
+        with server.log.open() as text:
+            text.seek(log_offset)
+            print(tail(text.read(), 25) or "(nothing logged)")
+        return result
+    machine.settle()
+    also = machine.DATABASE_PROCESSES if args.database_url else frozenset()
+    before = machine.cpu_snapshot(server.process.pid, also)
+    wrk.run_wrk(wrk_path, result, args.threads, args.connections, args.duration)
+    result.others_cpu = machine.others_share(before, machine.cpu_snapshot(server.process.pid, also))
+    return result
+
+
+def benchmark(args: argparse.Namespace, workdir: Path) -> int:
+    wrk_path = wrk.ensure_wrk()
+    if args.database_url:
+        database.require_empty_database(args.database_url)
+        database_url = args.database_url
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    env = database.bench_environment(database_url, workdir / "media", args.set)
+    print(f"bench: temp dir {workdir}; database {database.redact(database_url)}")
+    if args.set:
+        print(f"bench: shop settings: {', '.join('BKM_' + setting for setting in args.set)}")
+    database.prepare_database(env, workdir / "setup.log", args.minimal_data)
+    catalogue = database.pick_pages(database_url)
+    print(
+        f"bench: catalogue has {catalogue.products} products in {catalogue.categories} "
+        f"categories; measuring /produkt/{catalogue.product_slug} and "
+        f"/kategori/{catalogue.category_slug} ({catalogue.category_products} products)"
+    )
+    pages = {
+        PRODUCT_PAGE: f"/produkt/{catalogue.product_slug}",
+        CATEGORY_PAGE: f"/kategori/{catalogue.category_slug}",
+    }
+    queries = database.count_sql(env, list(pages.values()), workdir)
+    if args.show_sql:
+        report.show_sql(queries)
+
+    # One server at a time: the two workers should have both cores, shared only with wrk.
+    hello_log = workdir / "gunicorn-hello.log"
+    with servers.gunicorn("hello-world", "bench.hello:app", env, hello_log, "/") as server:
+        hello = wrk.Result(page="hello-world /", url=server.base + "/")
+        results = [measure(wrk_path, hello, server, args)]
+    for configuration, shop_env in shop_configurations(env, args.no_uncached).items():
+        log = workdir / f"gunicorn-shop-{configuration.replace(' ', '-')}.log"
+        with servers.gunicorn(
+            f"shop ({configuration})", "wsgi:app", shop_env, log, "/helse"
+        ) as server:
+            for page, path in pages.items():
+                result = wrk.Result(page=page, url=server.base + path, configuration=configuration)
+                counted = queries.get(path, {})
+                if counted.get("status") == 200:
+                    result.sql_statements = len(counted["statements"])
+                results.append(measure(wrk_path, result, server, args))
+
+    baseline = hello.requests_per_sec
+    products = [r for r in results if r.page == PRODUCT_PAGE]
+    uncached = products[1] if len(products) > 1 else None
+    verdict = report.judge(products[0], uncached, baseline)
+    report.print_table(results, baseline)
+    report.print_problems(results)
+    print("\n".join(verdict.lines))
+    if args.json:
+        report.write_json(args.json, results, baseline, catalogue, verdict, args)
+    return 1 if any(r.failed for r in results) else 0
+
+
+def _terminated(*_) -> None:
+    print("\nbench: terminated; stopping servers", file=sys.stderr)
+    sys.exit(143)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # SIGTERM (e.g. from make being stopped) unwinds like Ctrl-C, so the finally blocks run.
+    signal.signal(signal.SIGTERM, _terminated)
+    workdir = Path(tempfile.mkdtemp(prefix="bkm-bench-"))
+    try:
+        return benchmark(args, workdir)
+    except BenchError as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+    finally:
+        if args.keep_temp:
+            print(f"bench: kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
