@@ -50,6 +50,8 @@ promises: install
 	@$(PYTEST) --collect-only -q --promises | sed -n '/^=* promises =*$$/,$$p'
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PYTHON) bench/run.py
 
 clean:
