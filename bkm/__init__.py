@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import analytics
     from bkm import accounts, catalog, media
+    from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)

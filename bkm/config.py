@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 5,  # anonymous catalogue pages, see bkm/page_cache.py; 0 turns it off
     "PAGE_CACHE_MAX_ENTRIES": 500,
     "SHOP_NAME": "Brukte Kontormøbler",
+    "MAIL_FROM": "Brukte Kontormøbler <post@bruktekontormobler.no>",
+    "MAIL_MESSAGE_ID_DOMAIN": "bruktekontormobler.no",
 }
 
 

@@ -55,7 +55,7 @@ def app(database_url, tmp_path_factory):
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("instance")))
     app.test_client_class = ShopClient
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         _db.engine.dispose()

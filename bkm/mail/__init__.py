@@ -1,0 +1,1 @@
+"""Outgoing e-mail: an outbox table written in the business transaction, sent after commit."""
