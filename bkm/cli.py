@@ -10,7 +10,10 @@ bkm_group = AppGroup("bkm", help="Brukte Kontormøbler: drift og demodata.")
 
 def init_app(app: Flask) -> None:
     from bkm.demo.cli import seed_command
+    from bkm.mail.cli import mail_group
 
     if "seed" not in bkm_group.commands:
         bkm_group.add_command(seed_command)
+    if "mail" not in bkm_group.commands:
+        bkm_group.add_command(mail_group)
     app.cli.add_command(bkm_group)

@@ -15,6 +15,7 @@ from jinja2 import TemplateNotFound
 
 from bkm.clock import utcnow
 from bkm.extensions import db
+from bkm.mail.after_response import mark_queued
 from bkm.mail.models import MailAttachment, MailMessage
 
 
@@ -78,4 +79,5 @@ def queue_mail(
         ],
     )
     db.session.add(message)
+    mark_queued()
     return message

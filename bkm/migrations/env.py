@@ -1,6 +1,7 @@
 """Alembic environment for the shop, driven by Flask-Migrate."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -62,10 +63,31 @@ def run_migrations_online():
     conf_args.setdefault("include_object", include_object)
     conf_args.setdefault("render_item", render_item)
 
-    with _db().engine.connect() as connection:
+    with _db().engine.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite ALTERs are table rebuilds (copy, drop, rename): with foreign keys enforced,
+    dropping the old table would cascade into every table that references it. Enforcement is
+    off while migrating and the result is checked before it is turned back on. The pragma
+    only works outside a transaction, so it is set before the migrations begin one."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
