@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bkm.accounts.models import User
 from bkm.accounts.passwords import hash_password
+from bkm.cart.models import Cart, CartLine, StockHold
 from bkm.catalog.models import Category, Product, ProductImage
 from bkm.catalog.pricing import set_price
 from bkm.clock import utcnow
@@ -63,6 +64,95 @@ def make_user(*, role: str = "customer", password: str = DEFAULT_PASSWORD, **ove
     fields = {"email": f"person{n}@example.no", "name": f"Person {n}", "role": role}
     fields.update(overrides)
     user = User(password_hash=hash_password(password), **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_cart(*, user: User | None = None, lines: dict | None = None, **overrides) -> Cart:
+    """A cart with {product: quantity} lines: the user's, or an anonymous one with a token."""
+    n = next(_sequence)
+    fields = {"user_id": user.id if user else None, "token": None if user else f"test-token-{n}"}
+    fields.update(overrides)
+    cart = Cart(**fields)
+    for product, quantity in (lines or {}).items():
+        cart.lines.append(CartLine(product=product, quantity=quantity))
+    db.session.add(cart)
+    db.session.flush()
+    return cart
+
+
+def make_hold(cart: Cart, product: Product, quantity: int = 1, *, minutes: float = 15) -> StockHold:
+    """Units held for a cart in checkout; negative minutes make a hold that has expired."""
+    hold = StockHold(
+        cart=cart,
+        product=product,
+        quantity=quantity,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
+    db.session.add(hold)
+    db.session.flush()
+    return hold
+
+
+CUSTOMER_NAMES = (
+    "Kari Nordmann",
+    "Ola Haugen",
+    "Ingrid Bakken",
+    "Øystein Løken",
+    "Siri Åsheim",
+    "Håkon Moen",
+    "Marit Strand",
+    "Per Olsen",
+)
+STREETS = (
+    ("Storgata 12", "2408", "Elverum"),
+    ("Kirkegata 5B", "2317", "Hamar"),
+    ("Torggata 3", "0181", "Oslo"),
+    ("Jernbanegata 22", "2609", "Lillehammer"),
+    ("Bryggen 7", "5003", "Bergen"),
+)
+COMPANIES = ("Hedmark Regnskap AS", "Glåmdal Eiendom AS", "Rena Rørleggerservice AS")
+
+
+def org_number_for(n: int) -> str:
+    """A nine-digit organisation number with a valid mod-11 check digit, different for each n."""
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    base = 91_000_000 + n * 7
+    while True:
+        digits = f"{base:08d}"
+        remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+        if remainder != 1:
+            return digits + str(0 if remainder == 0 else 11 - remainder)
+        base += 1
+
+
+def make_customer(
+    *,
+    customer_type: str = "private",
+    password: str | None = DEFAULT_PASSWORD,
+    **overrides,
+) -> User:
+    """A customer with realistic Norwegian details; `password=None` for one who has none
+    (a guest from checkout, or registered by staff and not yet set up)."""
+    n = next(_sequence)
+    street, postcode, city = STREETS[n % len(STREETS)]
+    fields = {
+        "email": f"kunde{n}@example.no",
+        "name": CUSTOMER_NAMES[n % len(CUSTOMER_NAMES)],
+        "role": "customer",
+        "phone": f"+474{n % 10_000_000:07d}",
+        "street": street,
+        "postcode": postcode,
+        "city": city,
+        "customer_type": customer_type,
+        "registration_channel": "web",
+    }
+    if customer_type == "business":
+        fields["company_name"] = COMPANIES[n % len(COMPANIES)]
+        fields["org_number"] = org_number_for(n)
+    fields.update(overrides)
+    user = User(password_hash=hash_password(password) if password else None, **fields)
     db.session.add(user)
     db.session.flush()
     return user

@@ -1,7 +1,11 @@
-"""Accounts: logging in and out, roles."""
+"""Accounts: customers, staff and roles; registration, login, e-mail verification, passwords."""
 
 from flask import Blueprint
 
+from bkm.forms import format_org_number, format_phone
+
 bp = Blueprint("accounts", __name__, url_prefix="/konto")
+bp.add_app_template_filter(format_phone, "phone")
+bp.add_app_template_filter(format_org_number, "org_number")
 
 from bkm.accounts import roles, views  # noqa: E402,F401  (user loader and routes)

@@ -1,16 +1,34 @@
-"""Login and logout."""
+"""Login and logout, registration, e-mail verification and password reset."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from bkm.accounts import bp
+from bkm.accounts import bp, verification
 from bkm.accounts.authentication import authenticate
-from bkm.accounts.forms import LoginForm
+from bkm.accounts.forms import (
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
+from bkm.accounts.password_reset import (
+    check_password_token,
+    request_password_reset,
+    set_password_with_token,
+)
+from bkm.accounts.registration import EmailTaken, register_customer
+from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.extensions import db
+
+EMAIL_TAKEN = (
+    "Det finnes allerede en konto med denne e-postadressen. Logg inn, eller be om nytt passord "
+    "hvis du har glemt det."
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,8 +51,7 @@ def login():
             form.password.errors.append("Feil e-post eller passord.")
         else:
             db.session.commit()
-            session.clear()  # a fresh session on login: no fixation
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)
             flash(f"Velkommen, {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
@@ -46,3 +63,112 @@ def logout():
     session.clear()
     flash("Du er logget ut.", "info")
     return redirect(url_for("catalog.index"))
+
+
+def _start_session(user, *, remember: bool = False) -> None:
+    """Log in on a fresh session: nothing from before the login carries over (no fixation)."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/registrer", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        flash("Du er allerede logget inn.", "info")
+        return redirect(url_for("catalog.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = register_customer(form.details(), password=form.password.data, channel="web")
+        except EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
+            verification.queue_verification_mail(user)
+            db.session.commit()
+            _start_session(user)
+            flash(
+                f"Velkommen, {user.name}! Kontoen din er opprettet. Vi har sendt en lenke til "
+                f"{user.email} – klikk på den for å bekrefte e-postadressen.",
+                "success",
+            )
+            return redirect(url_for("catalog.index"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/bekreft/<token>")
+def verify_email(token: str):
+    try:
+        user = verification.verify_email(token)
+    except InvalidToken as problem:
+        db.session.rollback()
+        return _link_problem(problem, "verify")
+    db.session.commit()
+    flash(f"Takk! E-postadressen {user.email} er bekreftet.", "success")
+    return redirect(url_for("catalog.index"))
+
+
+@bp.route("/send-bekreftelse", methods=["GET", "POST"])
+@login_required
+def resend_verification():
+    form = ResendVerificationForm()
+    if current_user.email_verified_at is not None:
+        flash("E-postadressen din er allerede bekreftet.", "info")
+        return redirect(url_for("catalog.index"))
+    if form.validate_on_submit():
+        try:
+            verification.queue_verification_mail(current_user._get_current_object(), throttle=True)
+        except verification.SentRecently:
+            flash(
+                "Vi sendte en lenke for under ett minutt siden. Sjekk innboksen (og søppelpost) "
+                "før du ber om en ny.",
+                "info",
+            )
+        else:
+            db.session.commit()
+            flash(f"Vi har sendt en ny lenke til {current_user.email}.", "success")
+        return redirect(url_for("accounts.resend_verification"))
+    return render_template("accounts/resend_verification.html", form=form)
+
+
+@bp.route("/glemt-passord", methods=["GET", "POST"])
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = check_password_token(token)
+    except InvalidToken as problem:
+        return _link_problem(problem, "password")
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = set_password_with_token(token, form.password.data)
+        except InvalidToken as problem:  # used in another tab a moment ago
+            db.session.rollback()
+            return _link_problem(problem, "password")
+        db.session.commit()
+        _start_session(user)
+        flash("Passordet er lagret, og du er logget inn.", "success")
+        return redirect(url_for("catalog.index"))
+    return render_template("accounts/new_password.html", form=form, user=user)
+
+
+def _link_problem(error: InvalidToken, link: str):
+    """A page that says what is wrong with an e-mailed link and what to do instead."""
+    if isinstance(error, TokenExpired):
+        problem = "expired"
+    elif isinstance(error, TokenUsed):
+        problem = "used"
+    else:
+        problem = "invalid"
+    page = render_template("accounts/link_problem.html", problem=problem, link=link)
+    return page, 410 if problem in ("expired", "used") else 400

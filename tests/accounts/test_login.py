@@ -95,3 +95,17 @@ def test_statistics_open_for_managers(client, login_as, manager):
     response = client.get("/statistikk/")
     assert response.status_code == 200
     assert "Statistikk" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("remember", "kept"), [("y", True), (None, False)])
+def test_husk_meg_keeps_the_login_only_when_ticked(client, customer, remember, kept):
+    data = {"email": customer.email, "password": "riktig-hest-batteri-stift"}
+    if remember:
+        data["remember"] = remember
+    client.submit("/konto/logg-inn", data)
+    assert (client.get_cookie("remember_token") is not None) is kept
+
+
+def test_husk_meg_is_not_ticked_in_advance(client):
+    page = client.get("/konto/logg-inn").get_data(as_text=True)
+    assert 'type="checkbox"' in page and "checked" not in page

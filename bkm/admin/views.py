@@ -1,0 +1,88 @@
+"""Staff pages: the start page, the customer list, registering a customer (R2.1)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+
+from bkm.accounts.customers import customer_search
+from bkm.accounts.models import User
+from bkm.accounts.password_reset import queue_welcome_mail
+from bkm.accounts.registration import EmailTaken, register_customer
+from bkm.admin import bp
+from bkm.admin.forms import CustomerSearchForm, StaffCustomerForm
+from bkm.extensions import db
+
+CUSTOMERS_PER_PAGE = 25
+CHANNEL_LABELS = {
+    "web": "Nettbutikken",
+    "phone": "Telefon",
+    "email": "E-post",
+    "in_person": "Oppmøte",
+    "checkout": "Kasse (gjest)",
+    "internal": "Intern",
+}
+MAX_PAGE = 10_000
+
+
+def _page() -> int:
+    raw = request.args.get("side", "")
+    if raw == "":
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise NotFound()
+    return int(raw)
+
+
+@bp.get("/")
+def index():
+    customers = db.session.scalar(select(func.count()).where(User.role == "customer"))
+    return render_template("admin/index.html", customer_count=customers)
+
+
+@bp.get("/kunder")
+def customers():
+    form = CustomerSearchForm(request.args)
+    query = form.q.data if form.validate() and form.q.data else ""
+    pagination = db.paginate(
+        customer_search(query), page=_page(), per_page=CUSTOMERS_PER_PAGE, error_out=False
+    )
+    if pagination.page > 1 and not pagination.items:
+        raise NotFound()
+    return render_template(
+        "admin/customers.html",
+        form=form,
+        pagination=pagination,
+        query=query,
+        channel_labels=CHANNEL_LABELS,
+    )
+
+
+@bp.route("/kunder/ny", methods=["GET", "POST"])
+def new_customer():
+    form = StaffCustomerForm()
+    if form.validate_on_submit():
+        try:
+            customer = register_customer(
+                form.details(),
+                password=None,
+                channel=form.channel.data,
+                registered_by=current_user._get_current_object(),
+            )
+        except EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(
+                "Det finnes allerede en kunde med denne e-postadressen. Søk den opp i kundelisten."
+            )
+        else:
+            queue_welcome_mail(customer)
+            db.session.commit()
+            flash(
+                f"{customer.name} er registrert som kunde. Kunden får en e-post med lenke for å "
+                "lage passord.",
+                "success",
+            )
+            return redirect(url_for("admin.customers", q=customer.email))
+    return render_template("admin/new_customer.html", form=form)
