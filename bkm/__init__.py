@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from bkm import mail
     from bkm.database import install_sqlite_pragmas
     from bkm.extensions import csrf, db, login_manager, migrate
 
@@ -40,16 +41,19 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     import analytics
-    from bkm import accounts, catalog, media
+    from bkm import accounts, admin, cart, catalog, media
     from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(cart.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(admin.bp)
     analytics.init_app(app)
 
 

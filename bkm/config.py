@@ -32,8 +32,23 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 5,  # anonymous catalogue pages, see bkm/page_cache.py; 0 turns it off
     "PAGE_CACHE_MAX_ENTRIES": 500,
     "SHOP_NAME": "Brukte Kontormøbler",
+    # Base of every absolute link in mail, e.g. "https://bruktekontormobler.no". Required in
+    # production: links built from the request's Host header could be forged.
+    "SHOP_URL": None,
     "MAIL_FROM": "Brukte Kontormøbler <post@bruktekontormobler.no>",
     "MAIL_MESSAGE_ID_DOMAIN": "bruktekontormobler.no",
+    # Delivery of the outbox, see bkm/mail/ and the README's mail section.
+    "MAIL_TRANSPORT": None,  # "smtp" | "file"; None: smtp when SMTP_HOST is set, else file
+    "MAIL_DIR": None,  # None: instance/mail (the file transport's .eml files)
+    "MAIL_MAX_ATTEMPTS": 10,  # then the mail is marked failed
+    "MAIL_CLAIM_TIMEOUT": 600,  # seconds a claimed mail may stay "sending" before re-queueing
+    "MAIL_SEND_AFTER_REQUEST": None,  # None: on in development, off when TESTING or in production
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "starttls",  # "starttls" | "ssl" | "none"
+    "SMTP_TIMEOUT": 30,  # seconds per SMTP connection step
 }
 
 
@@ -47,6 +62,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _resolve_paths(app)
     _resolve_secret_key(app)
     _resolve_database(app)
+    _require_shop_url_in_production(app)
 
 
 def is_production(app: Flask) -> bool:
@@ -74,6 +90,14 @@ def _resolve_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _require_shop_url_in_production(app: Flask) -> None:
+    if is_production(app) and not app.config["SHOP_URL"]:
+        raise ConfigError(
+            "BKM_SHOP_URL is not set. In production every link in an e-mail is built from it "
+            "(e.g. https://bruktekontormobler.no), never from the request's Host header."
+        )
 
 
 def _resolve_database(app: Flask) -> None:

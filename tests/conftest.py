@@ -14,7 +14,7 @@ from bkm.extensions import db as _db
 from tests.client import ShopClient
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-pytest_plugins = ["tests.promises", "pytester"]
+pytest_plugins = ["tests.promises", "tests.smtp", "pytester"]
 
 # Cheap argon2 for tests; production keeps argon2-cffi's defaults.
 TEST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
@@ -44,6 +44,7 @@ def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "DATABASE_URL": database_url,
         "ARGON2_PARAMETERS": TEST_ARGON2,
         "MEDIA_DIR": str(tmp_path / "media"),
+        "MAIL_DIR": str(tmp_path / "mail"),
         "SERVER_NAME": None,
     }
     config.update(overrides)

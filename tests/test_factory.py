@@ -56,6 +56,8 @@ def test_production_without_secret_key_refuses_to_start(instance_dir, monkeypatc
 def test_production_with_secret_key_starts_with_secure_cookies(instance_dir, monkeypatch):
     monkeypatch.setenv("BKM_ENV_NAME", "production")
     monkeypatch.setenv("BKM_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("BKM_SMTP_HOST", "smtp.example.no")
+    monkeypatch.setenv("BKM_SHOP_URL", "https://bruktekontormobler.no")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/helse")
@@ -110,3 +112,12 @@ def test_every_response_carries_security_headers(client):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_production_without_shop_url_refuses_to_start(instance_dir, monkeypatch):
+    # Links in mails must not follow a forged Host header (password-reset poisoning).
+    monkeypatch.setenv("BKM_ENV_NAME", "production")
+    monkeypatch.setenv("BKM_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("BKM_SMTP_HOST", "smtp.example.no")
+    with pytest.raises(ConfigError, match="BKM_SHOP_URL"):
+        create_app()
