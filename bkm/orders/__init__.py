@@ -1,0 +1,1 @@
+"""Orders: placing, shipments, sales documents."""
