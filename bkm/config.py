@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 5,  # anonymous catalogue pages, see bkm/page_cache.py; 0 turns it off
     "PAGE_CACHE_MAX_ENTRIES": 500,
     "SHOP_NAME": "Brukte Kontormøbler",
+    "SHIPPING_PRICE_ORE": 149_000,  # flat delivery price incl. MVA; pickup in Elverum is free
     # Base of every absolute link in mail, e.g. "https://bruktekontormobler.no". Required in
     # production: links built from the request's Host header could be forged.
     "SHOP_URL": None,

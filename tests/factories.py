@@ -156,3 +156,37 @@ def make_customer(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def checkout_details(customer: User | None = None, **overrides):
+    """CheckoutDetails for place_order: the customer's own details, pickup, invoice."""
+    from bkm.orders.placing import CheckoutDetails
+
+    fields = {
+        "customer_type": (customer.customer_type if customer else None) or "private",
+        "name": customer.name if customer else "Kari Nordmann",
+        "email": customer.email if customer else "kari@example.no",
+        "phone": (customer.phone if customer else None) or "+4741234567",
+        "street": (customer.street if customer else None) or "Storgata 12",
+        "postcode": (customer.postcode if customer else None) or "2408",
+        "city": (customer.city if customer else None) or "Elverum",
+        "company_name": customer.company_name if customer else None,
+        "org_number": customer.org_number if customer else None,
+        "delivery_method": "pickup",
+        "payment_method": "invoice",
+    }
+    fields.update(overrides)
+    return CheckoutDetails(**fields)
+
+
+def make_order(customer: User | None = None, lines: dict | None = None, **overrides):
+    """An order placed through place_order (stock is decremented); {product: quantity} lines."""
+    from bkm.orders.placing import place_order
+
+    customer = customer or make_customer()
+    lines = lines or {make_product(): 1}
+    return place_order(
+        customer,
+        [(product.id, quantity) for product, quantity in lines.items()],
+        checkout_details(customer, **overrides),
+    )

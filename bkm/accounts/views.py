@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bkm.accounts import bp, verification
@@ -24,6 +24,9 @@ from bkm.accounts.password_reset import (
 from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.extensions import db
+from bkm.orders.history import find_order, orders_of
+from bkm.orders.placing import INVOICE_DAYS
+from bkm.orders.shipments import shipped_quantities
 
 EMAIL_TAKEN = (
     "Det finnes allerede en konto med denne e-postadressen. Logg inn, eller be om nytt passord "
@@ -172,3 +175,26 @@ def _link_problem(error: InvalidToken, link: str):
         problem = "invalid"
     page = render_template("accounts/link_problem.html", problem=problem, link=link)
     return page, 410 if problem in ("expired", "used") else 400
+
+
+# ---------- The customer's own orders ----------
+
+
+@bp.get("/ordre")
+@login_required
+def orders():
+    return render_template("accounts/orders.html", orders=orders_of(current_user.id))
+
+
+@bp.get("/ordre/<number>")
+@login_required
+def order(number: str):
+    found = find_order(number, customer_id=current_user.id)
+    if found is None:
+        abort(404)  # someone else's order looks exactly like one that does not exist
+    return render_template(
+        "accounts/order.html",
+        order=found,
+        shipped=shipped_quantities(found),
+        invoice_days=INVOICE_DAYS,
+    )
