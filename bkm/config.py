@@ -33,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_MAX_ENTRIES": 500,
     "SHOP_NAME": "Brukte Kontormøbler",
     "SHIPPING_PRICE_ORE": 149_000,  # flat delivery price incl. MVA; pickup in Elverum is free
+    # The account printed on invoices; None prints the placeholder from bkm.orders.sales_document
+    # (marked "ikke i bruk"). Set the real one in production.
+    "BANK_ACCOUNT": None,
+    "INVOICE_DUE_DAYS": 14,  # an invoice's due date is its date plus this
     # Base of every absolute link in mail, e.g. "https://bruktekontormobler.no". Required in
     # production: links built from the request's Host header could be forged.
     "SHOP_URL": None,

@@ -190,3 +190,40 @@ def make_order(customer: User | None = None, lines: dict | None = None, **overri
         [(product.id, quantity) for product, quantity in lines.items()],
         checkout_details(customer, **overrides),
     )
+
+
+def ship_order(order, quantities: dict | None = None, **kwargs):
+    """Record a shipment of {order line: units} (default: everything) through record_shipment."""
+    from bkm.orders.shipments import record_shipment
+
+    lines = quantities or {line: line.quantity for line in order.lines}
+    return record_shipment(order, {line.id: q for line, q in lines.items()}, **kwargs)
+
+
+def audit_rows() -> list:
+    """Every audit log row, oldest first, read fresh from the database."""
+    from sqlalchemy import select
+
+    from bkm.audit.models import AuditEntry
+
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def ship_all(order, *, method: str | None = None, at: datetime | None = None):
+    """Record one shipment of everything left on the order (a pickup for pickup orders)."""
+    from bkm.orders.shipments import record_shipment, shipped_quantities
+
+    done = shipped_quantities(order)
+    left = {line.id: line.quantity - done[line.id] for line in order.lines}
+    return record_shipment(
+        order, {k: v for k, v in left.items() if v > 0}, method=method, at=at or utcnow()
+    )
+
+
+def make_shipped_order(customer: User | None = None, lines: dict | None = None, **overrides):
+    """An order placed through place_order and handed over in full in one shipment."""
+    order = make_order(customer, lines, **overrides)
+    ship_all(order)
+    db.session.flush()
+    return order

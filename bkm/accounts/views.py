@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bkm.accounts import bp, verification
@@ -24,6 +24,8 @@ from bkm.accounts.password_reset import (
 from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.extensions import db
+from bkm.orders.document_mail import pdf_filename
+from bkm.orders.documents import documents_of, find_document, sales_document
 from bkm.orders.history import find_order, orders_of
 from bkm.orders.placing import INVOICE_DAYS
 from bkm.orders.shipments import shipped_quantities
@@ -197,4 +199,38 @@ def order(number: str):
         order=found,
         shipped=shipped_quantities(found),
         invoice_days=INVOICE_DAYS,
+        documents=documents_of(found),
     )
+
+
+# ---------- The customer's documents: invoices, credit notes, packing slips, confirmations ----
+
+
+def _own_document(document_id: int):
+    found = find_document(document_id, customer_id=current_user.id)
+    if found is None:
+        abort(404)  # someone else's document looks exactly like one that does not exist
+    return found
+
+
+@bp.get("/dokument/<int:document_id>")
+@login_required
+def document(document_id: int):
+    issued = _own_document(document_id)
+    return render_template(
+        "documents/document.html",
+        issued=issued,
+        document=sales_document(issued),
+        pdf_name=pdf_filename(issued),
+    )
+
+
+@bp.get("/dokument/<int:document_id>.pdf")
+@login_required
+def document_pdf(document_id: int):
+    issued = _own_document(document_id)
+    response = make_response(issued.pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f"inline; filename={pdf_filename(issued)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -46,6 +46,8 @@ class Product(db.Model):
         CheckConstraint("price_ore >= 0", name="price_not_negative"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         CheckConstraint("condition IN ('A', 'B', 'C')", name="condition_grade"),
+        CheckConstraint("vat_scheme IN ('standard', 'margin')", name="vat_scheme"),
+        CheckConstraint("purchase_price_ore >= 0", name="purchase_price_not_negative"),
         Index("ix_products_listing", "category_id", "is_active", "created_at"),
     )
 
@@ -63,6 +65,12 @@ class Product(db.Model):
     depth_cm: Mapped[int | None]
     height_cm: Mapped[int | None]
     price_ore: Mapped[int]
+    # "standard": 25 % MVA on the price; "margin": the used-goods margin scheme (avansesystemet),
+    # MVA only on the margin and none shown on documents. The purchase price is kept for it.
+    vat_scheme: Mapped[str] = mapped_column(
+        String(10), default="standard", server_default="standard"
+    )
+    purchase_price_ore: Mapped[int | None]
     stock_quantity: Mapped[int] = mapped_column(default=1)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Case-folded title, brand and description: the engine-independent search fallback.

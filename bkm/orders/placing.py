@@ -163,7 +163,9 @@ def place_order(customer: User, lines: list[tuple[int, int]], checkout: Checkout
                 quantity=wanted[product_id],
                 unit_price_ore=product.price_ore,
                 line_total_ore=line_total,
-                vat_ore=vat_part_ore(line_total),
+                # Margin-scheme goods show no MVA amount to the buyer (avansesystemet).
+                vat_ore=vat_part_ore(line_total) if product.vat_scheme == "standard" else 0,
+                vat_scheme=product.vat_scheme,
             )
         )
     subtotal = sum(line.line_total_ore for line in order_lines)
@@ -191,7 +193,7 @@ def place_order(customer: User, lines: list[tuple[int, int]], checkout: Checkout
         subtotal_ore=subtotal,
         shipping_ore=shipping,
         total_ore=subtotal + shipping,
-        vat_ore=vat_part_ore(subtotal + shipping),
+        vat_ore=sum(line.vat_ore for line in order_lines) + vat_part_ore(shipping),
         placed_at=utcnow(),
         lines=order_lines,
     )

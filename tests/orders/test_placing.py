@@ -110,3 +110,18 @@ def test_checkout_details_refuse_payment_at_pickup_with_delivery():
         checkout_details(delivery_method="delivery", payment_method="pickup")
     with pytest.raises(ValueError):
         checkout_details(customer_type="business")  # no company name or org.nr
+
+
+def test_margin_scheme_lines_carry_no_vat_amount(db):
+    from bkm.orders.placing import place_order
+    from tests.factories import checkout_details, make_customer, make_product
+
+    standard = make_product(price_ore=125_000)
+    margin = make_product(price_ore=100_000, vat_scheme="margin", purchase_price_ore=40_000)
+    customer = make_customer()
+    order = place_order(
+        customer, [(standard.id, 1), (margin.id, 1)], checkout_details(delivery_method="pickup")
+    )
+    by_scheme = {line.vat_scheme: line.vat_ore for line in order.lines}
+    assert by_scheme == {"standard": 25_000, "margin": 0}
+    assert order.vat_ore == 25_000  # pickup: no shipping
