@@ -30,6 +30,7 @@ RANKS = {
         0,
     ),
     "mail": 1,
+    "audit": 1,  # the record keeper: who saw whose data; imports nothing domain-specific
     "catalog": 2,
     "accounts": 2,
     "consent": 3,

@@ -1,4 +1,4 @@
-"""Staff pages: the start page, the customer list, registering a customer (R2.1)."""
+"""Staff pages: the start page, the customer list and page, registering a customer (R2.1)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from bkm.accounts.password_reset import queue_welcome_mail
 from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.admin import bp
 from bkm.admin.forms import CustomerSearchForm, StaffCustomerForm
+from bkm.audit.recording import record_view
 from bkm.extensions import db
+from bkm.orders.history import orders_of
+from bkm.orders.models import Order
 
 CUSTOMERS_PER_PAGE = 25
 CHANNEL_LABELS = {
@@ -27,11 +30,11 @@ CHANNEL_LABELS = {
 MAX_PAGE = 10_000
 
 
-def _page() -> int:
+def page_number() -> int:
     raw = request.args.get("side", "")
     if raw == "":
         return 1
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+    if len(raw) > 5 or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         raise NotFound()
     return int(raw)
 
@@ -39,7 +42,8 @@ def _page() -> int:
 @bp.get("/")
 def index():
     customers = db.session.scalar(select(func.count()).where(User.role == "customer"))
-    return render_template("admin/index.html", customer_count=customers)
+    waiting = db.session.scalar(select(func.count()).where(Order.status == "received"))
+    return render_template("admin/index.html", customer_count=customers, waiting_count=waiting)
 
 
 @bp.get("/kunder")
@@ -47,7 +51,7 @@ def customers():
     form = CustomerSearchForm(request.args)
     query = form.q.data if form.validate() and form.q.data else ""
     pagination = db.paginate(
-        customer_search(query), page=_page(), per_page=CUSTOMERS_PER_PAGE, error_out=False
+        customer_search(query), page=page_number(), per_page=CUSTOMERS_PER_PAGE, error_out=False
     )
     if pagination.page > 1 and not pagination.items:
         raise NotFound()
@@ -56,6 +60,21 @@ def customers():
         form=form,
         pagination=pagination,
         query=query,
+        channel_labels=CHANNEL_LABELS,
+    )
+
+
+@bp.get("/kunder/<int:user_id>")
+def customer(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None or person.role != "customer":
+        raise NotFound()
+    record_view(current_user, person.id, "viewed_customer", f"customer:{person.id}")
+    db.session.commit()
+    return render_template(
+        "admin/customer.html",
+        person=db.session.get(User, user_id),
+        orders=orders_of(user_id),
         channel_labels=CHANNEL_LABELS,
     )
 

@@ -1,0 +1,1 @@
+"""The audit log: who on the staff saw whose personal data, and when. Append-only."""
