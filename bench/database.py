@@ -27,6 +27,9 @@ def bench_environment(database_url: str, media_dir: Path, settings: list[str]) -
         BKM_DATABASE_URL=database_url,
         BKM_SECRET_KEY=SECRET_KEY,
         BKM_MEDIA_DIR=str(media_dir),
+        # Order confirmations of the checkout pass: delivered as .eml files here after each
+        # response (the development default), never into the repository's instance/mail.
+        BKM_MAIL_DIR=str(media_dir.parent / "mail"),
         BKM_ENV_NAME="development",
         PYTHONDONTWRITEBYTECODE="1",
     )

@@ -25,7 +25,7 @@ DATABASE_PROCESSES = frozenset({"postgres"})
 class CpuSnapshot:
     total: int  # clock ticks of all cores, busy or not
     busy: int  # ticks in user, nice, system, irq and softirq mode
-    ours: int  # ticks of the server (master, workers, database) and of reaped children (wrk)
+    ours: int  # ticks of the server (master, workers, database), wrk, and the bench itself
 
 
 def cpu_snapshot(server_pid: int, also: frozenset[str] = frozenset()) -> CpuSnapshot | None:
@@ -39,11 +39,14 @@ def cpu_snapshot(server_pid: int, also: frozenset[str] = frozenset()) -> CpuSnap
         )
     except (OSError, ValueError, IndexError):
         return None  # not Linux, or /proc unreadable: no accounting
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    reaped = round((children.ru_utime + children.ru_stime) * os.sysconf("SC_CLK_TCK"))
+    # Reaped children (wrk) and this process itself (the checkout's simulated shoppers).
+    own = sum(
+        round((usage.ru_utime + usage.ru_stime) * os.sysconf("SC_CLK_TCK"))
+        for usage in map(resource.getrusage, (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF))
+    )
     # Loopback networking runs as softirq and is charged to our processes too: count it busy.
     busy = sum(fields[:3]) + fields[5] + fields[6]
-    return CpuSnapshot(total=sum(fields[:8]), busy=busy, ours=server + reaped)
+    return CpuSnapshot(total=sum(fields[:8]), busy=busy, ours=server + own)
 
 
 def others_share(before: CpuSnapshot | None, after: CpuSnapshot | None) -> float | None:

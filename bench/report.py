@@ -8,6 +8,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bench.checkout import CheckoutResult
 from bench.database import Catalogue
 from bench.servers import WORKERS
 from bench.wrk import Result
@@ -68,15 +69,52 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def print_problems(results: list[Result]) -> None:
+def print_checkout(sale: CheckoutResult) -> None:
+    """The checkout's row under the pages' table, in the same columns, and what it means."""
+    title = f"checkout ({sale.shoppers} shoppers)"
+    header = _row([title, "orders/s", "p50 ms", "p99 ms", "errors", "", "", "others"])
+    print(header)
+    print("-" * len(header))
+    others = "" if sale.others_cpu is None else f"{sale.others_cpu:.0%}"
+    if sale.orders_per_sec is None:
+        print(
+            _row(["checkout: orders/s", "-", "-", "-", "-", "", "", others]) + f"  {sale.problem}"
+        )
+    else:
+        rate = f"{sale.orders_per_sec:.1f}"
+        p50, p99 = _ms(sale.p50_ms), _ms(sale.p99_ms)
+        print(_row(["checkout: orders/s", rate, p50, p99, str(sale.errors), "", "", others]))
+        print(
+            f"\ncheckout: {sale.orders} orders in {sale.elapsed_s:.1f} s by {sale.shoppers} "
+            f"shoppers, each order a new guest buying 1 of {sale.products} products; "
+            "p50/p99 are of POST /kasse"
+        )
+    if sale.database_orders is not None and not sale.mismatch:
+        warm_up = f" ({sale.receipts - sale.orders} of them warm-up)" if sale.elapsed_s else ""
+        print(
+            f"checkout: the database agrees: {sale.database_orders} new orders = "
+            f"{sale.receipts} receipts{warm_up}, stock down by {sale.stock_taken}"
+        )
+    print()
+
+
+def print_problems(results: list[Result], sale: CheckoutResult | None = None) -> None:
     """Errors of failed pages, and a warning for each run that other processes disturbed."""
     for r in results:
         if r.failed:
             print(f"ERRORS on {r.target}: {r.problem or ''} {r.error_summary()}".rstrip())
-    for r in results:
-        if r.others_cpu is not None and r.others_cpu > NOISE_WARNING:
+    if sale is not None and (sale.problem or sale.failures):
+        failures = ", ".join(f"{n} × {what}" for what, n in sale.failures.most_common(5))
+        print(f"ERRORS in the checkout: {sale.problem or failures}")
+    if sale is not None and sale.mismatch:
+        print(f"CHECKOUT MISMATCH between the shoppers and the database: {sale.mismatch}")
+    disturbed = [(r.target, r.others_cpu) for r in results]
+    if sale is not None:
+        disturbed.append(("the checkout", sale.others_cpu))
+    for target, others in disturbed:
+        if others is not None and others > NOISE_WARNING:
             print(
-                f"WARNING: other processes used {r.others_cpu:.0%} of the CPU while {r.target} "
+                f"WARNING: other processes used {others:.0%} of the CPU while {target} "
                 "was measured, so its figures are low and noisy: rerun on an idle machine"
             )
 
@@ -127,6 +165,7 @@ def write_json(
     baseline: float | None,
     catalogue: Catalogue,
     verdict: Verdict,
+    sale: CheckoutResult | None,
     args: argparse.Namespace,
 ) -> None:
     document = {
@@ -152,10 +191,23 @@ def write_json(
             }
             for r in results
         ],
+        "checkout": None if sale is None else _checkout_json(sale),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(f"bench: figures written to {path}")
+
+
+def _checkout_json(sale: CheckoutResult) -> dict:
+    document = asdict(sale)
+    del document["latencies_ms"]
+    document["failures"] = dict(sale.failures)
+    return {
+        "target": "checkout: orders/s",
+        "orders_per_sec": sale.orders_per_sec,
+        **document,
+        "errors": sale.errors,
+    }
 
 
 def show_sql(queries: dict[str, dict]) -> None:

@@ -2,11 +2,13 @@
 
 Builds a throw-away database (upgrade + demo seed), serves a bare Flask app and then the shop
 with the same gunicorn setup in turn, loads each page with wrk on 127.0.0.1 and prints a
-table. The shop is measured as configured (page micro-cache on) and again with the cache off.
+table. The shop is measured as configured (page micro-cache on) and again with the cache off;
+then simulated shoppers place orders through the checkout (orders/second, checked in the
+database).
 The target is that the product page, as configured, reaches at least half of hello-world's
 requests/second. See bench/README.md for how to read the figures.
 
-Exit codes: 0 figures printed (target met or missed), 1 a page answered with errors,
+Exit codes: 0 figures printed (target met or missed), 1 a page or the checkout had errors,
 2 the benchmark could not be set up (no wrk, seed failed, database not empty, ...).
 """
 
@@ -22,8 +24,9 @@ from pathlib import Path
 if not __package__:  # run as a script (bench/run.py): import bench.* from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import database, machine, report, servers, wrk
+from bench import checkout_pass, database, machine, report, servers, wrk
 from bench.base import BenchError, tail
+from bench.checkout import SHOPPERS
 
 PRODUCT_PAGE = "shop /produkt/<slug>"
 CATEGORY_PAGE = "shop /kategori/<slug>"
@@ -59,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="measure the shop only as configured, not again with the page cache off",
     )
+    parser.add_argument(
+        "--no-checkout", action="store_true", help="skip the orders/second checkout pass"
+    )
+    parser.add_argument(
+        "--shoppers", type=int, default=SHOPPERS, help=f"checkout shoppers ({SHOPPERS})"
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temp dir (logs, db)")
@@ -68,6 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for setting in args.set:
         if "=" not in setting or not setting.split("=", 1)[0].isidentifier():
             parser.error(f"--set wants KEY=VALUE, not {setting!r}")
+    if not 1 <= args.shoppers <= 64:
+        parser.error("--shoppers must be 1..64")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads (wrk needs one per thread)")
     return args
@@ -157,16 +168,24 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
                     result.sql_statements = len(counted["statements"])
                 results.append(measure(wrk_path, result, server, args))
 
+    sale = None
+    if not args.no_checkout:
+        also = machine.DATABASE_PROCESSES if args.database_url else frozenset()
+        log = workdir / "gunicorn-shop-checkout.log"
+        sale = checkout_pass.measure(env, database_url, log, args.shoppers, args.duration, also)
+
     baseline = hello.requests_per_sec
     products = [r for r in results if r.page == PRODUCT_PAGE]
     uncached = products[1] if len(products) > 1 else None
     verdict = report.judge(products[0], uncached, baseline)
     report.print_table(results, baseline)
-    report.print_problems(results)
+    if sale is not None:
+        report.print_checkout(sale)
+    report.print_problems(results, sale)
     print("\n".join(verdict.lines))
     if args.json:
-        report.write_json(args.json, results, baseline, catalogue, verdict, args)
-    return 1 if any(r.failed for r in results) else 0
+        report.write_json(args.json, results, baseline, catalogue, verdict, sale, args)
+    return 1 if any(r.failed for r in results) or (sale and sale.failed) else 0
 
 
 def _terminated(*_) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app, request, session
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bkm.cart.models import Cart, CartLine
@@ -41,17 +42,33 @@ def current_cart(create: bool = False) -> Cart | None:
     cart's token in the session with remember_cart() once it has committed.
     """
     if current_user.is_authenticated:
-        cart = db.session.scalar(select(Cart).where(Cart.user_id == current_user.id))
+        cart = _user_cart(current_user.id)
         if cart is None and create:
-            cart = Cart(user_id=current_user.id)
-            db.session.add(cart)
-            db.session.flush()
+            cart = _create_user_cart(current_user.id)
         return cart
     cart = find_anonymous_cart(session_token())
     if cart is None and create:
         cart = Cart(token=secrets.token_urlsafe(32))
         db.session.add(cart)
         db.session.flush()
+    return cart
+
+
+def _user_cart(user_id: int) -> Cart | None:
+    return db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+
+
+def _create_user_cart(user_id: int) -> Cart:
+    # Two tabs adding their first item at once both find no cart; the unique user_id lets
+    # only one insert win, and the other uses the winner's cart instead of failing.
+    try:
+        with db.session.begin_nested():
+            cart = Cart(user_id=user_id)
+            db.session.add(cart)
+    except IntegrityError:
+        cart = _user_cart(user_id)
+        if cart is None:
+            raise
     return cart
 
 

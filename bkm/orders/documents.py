@@ -61,9 +61,12 @@ class DocumentError(Exception):
 
 
 def issue_order_confirmation(order: Order, issued_by: User | None = None) -> IssuedDocument:
-    """The order confirmation as a numbered document. Queues no mail of its own: the existing
-    confirmation mail (bkm.orders.confirmation) carries its PDF."""
-    number = allocate("order_confirmation")
+    """The order confirmation as a document numbered like its order (only invoices and credit
+    notes need a gapless series of their own). Queues no mail: the confirmation mail
+    (bkm.orders.confirmation) went out with the order. At most one per order."""
+    if _active(IssuedDocument.order_id == order.id, kind="order_confirmation"):
+        raise DocumentError("Denne ordren har allerede en ordrebekreftelse.")
+    number = order.id
     issued_at = utcnow()
     lines = [_line(line, line.quantity) for line in order.lines] + _shipping_lines(order)
     document = SalesDocument(

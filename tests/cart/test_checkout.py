@@ -309,3 +309,11 @@ def test_guest_cart_token_helper_works_for_factory_carts(app, db, desk):
     client = app.test_client()
     give_cart(client, make_cart(lines={desk: 1}))
     assert "Hev-/senkebord 160 cm" in page(client.get(CHECKOUT))
+
+
+def test_placed_order_gets_its_confirmation_document_after_commit(client, db, in_cart):
+    from bkm.orders.documents import documents_of
+
+    assert client.submit(CHECKOUT, PRIVATE_GUEST).status_code == 303
+    order = the_order(db)
+    assert [(d.kind, d.number) for d in documents_of(order)] == [("order_confirmation", order.id)]

@@ -15,6 +15,7 @@ from bkm.orders.documents import (
     documents_of,
     issue_credit_note,
     issue_invoice,
+    issue_order_confirmation,
     issue_packing_slip,
     mark_invoice_paid,
     sales_document,
@@ -134,14 +135,17 @@ def test_packing_slip_lists_what_was_shipped_without_prices(db):
         issue_packing_slip(shipment)
 
 
-def test_order_confirmation_is_issued_and_attached_when_the_order_is_confirmed(app, db):
+def test_order_confirmation_document_is_numbered_like_its_order_and_issued_once(app, db):
     order = make_order()
     with app.test_request_context():
         mail = queue_order_confirmation(order, order_url="https://example.no/konto/ordre/1")
-    [confirmation] = documents_of(order)
-    assert (confirmation.kind, confirmation.number) == ("order_confirmation", 1)
+    assert mail.attachments == []  # the mail carries the text; the PDF is issued after commit
+    confirmation = issue_order_confirmation(order)
+    assert (confirmation.kind, confirmation.number) == ("order_confirmation", order.id)
     assert "Ordrebekreftelse" in pdf_text(confirmation.pdf)
-    assert [a.filename for a in mail.attachments] == ["ordrebekreftelse-1.pdf"]
+    assert documents_of(order) == [confirmation]
+    with pytest.raises(DocumentError, match="allerede en ordrebekreftelse"):
+        issue_order_confirmation(order)
 
 
 def test_credit_note_references_the_invoice_in_its_own_series(db, staff):
