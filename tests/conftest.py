@@ -45,6 +45,9 @@ def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "ARGON2_PARAMETERS": TEST_ARGON2,
         "MEDIA_DIR": str(tmp_path / "media"),
         "MAIL_DIR": str(tmp_path / "mail"),
+        # Concurrency tests serialise on SQLite's write lock; on a loaded 2-core CI machine
+        # twenty queued writers can wait longer than production's 5 s.
+        "SQLITE_BUSY_TIMEOUT_MS": 30_000,
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -9,7 +9,7 @@ from bkm.extensions import db
 from bkm.orders.models import Order
 from bkm.orders.shipments import shipped_quantities
 from bkm.orders.statuses import CANCELLED
-from bkm.orders.transitions import IllegalTransition, require_transition
+from bkm.orders.transitions import IllegalTransition, move
 
 
 def cancel_order(order: Order, by=None) -> dict[int, int]:
@@ -20,19 +20,9 @@ def cancel_order(order: Order, by=None) -> dict[int, int]:
     product then gets `stock_quantity = stock_quantity + q` in the database, so a concurrent
     checkout's decrement is never lost. Lines whose product was deleted return nothing.
     """
-    require_transition(order, CANCELLED)
     if any(shipped_quantities(order).values()):
         raise IllegalTransition(order.status, CANCELLED)
-    before = order.status
-    result = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == before)
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.refresh(order)
-        raise IllegalTransition(order.status, CANCELLED)
+    move(order, CANCELLED)  # first, so two clicks at once return the stock once
 
     returned: dict[int, int] = {}
     for line in order.lines:
@@ -45,7 +35,6 @@ def cancel_order(order: Order, by=None) -> dict[int, int]:
             .values(stock_quantity=Product.stock_quantity + returned[product_id])
             .execution_options(synchronize_session=False)
         )
-    db.session.refresh(order, ["status"])
     for product in db.session.identity_map.values():
         if isinstance(product, Product) and product.id in returned:
             db.session.expire(product, ["stock_quantity"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
+from bkm.extensions import db
 from bkm.orders.models import Order
 from bkm.orders.statuses import (
     CANCELLED,
@@ -50,3 +53,22 @@ def can_move(order: Order, target: str) -> bool:
 def require_transition(order: Order, target: str) -> None:
     if not can_move(order, target):
         raise IllegalTransition(order.status, target)
+
+
+def move(order: Order, target: str) -> None:
+    """Change the order's status, checked against the table and raced safely. Never commits.
+
+    A conditional UPDATE (WHERE status is still what we read) means two staff members
+    clicking at once move the order once; the second gets IllegalTransition.
+    """
+    require_transition(order, target)
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == order.status)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(order)
+        raise IllegalTransition(order.status, target)
+    db.session.refresh(order, ["status"])
