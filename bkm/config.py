@@ -68,6 +68,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _resolve_secret_key(app)
     _resolve_database(app)
     _require_shop_url_in_production(app)
+    _require_bank_account_in_production(app)
 
 
 def is_production(app: Flask) -> bool:
@@ -102,6 +103,26 @@ def _require_shop_url_in_production(app: Flask) -> None:
         raise ConfigError(
             "BKM_SHOP_URL is not set. In production every link in an e-mail is built from it "
             "(e.g. https://bruktekontormobler.no), never from the request's Host header."
+        )
+
+
+def is_valid_bank_account(account: str) -> bool:
+    """A Norwegian account number: 11 digits (dots and spaces allowed), MOD11 check digit."""
+    digits = account.replace(".", "").replace(" ", "")
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
+        return False
+    weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
+    check = 0 if remainder == 0 else 11 - remainder
+    return check != 10 and check == int(digits[-1])
+
+
+def _require_bank_account_in_production(app: Flask) -> None:
+    account = app.config.get("BANK_ACCOUNT")
+    if is_production(app) and not (account and is_valid_bank_account(str(account))):
+        raise ConfigError(
+            "BKM_BANK_ACCOUNT is not a valid Norwegian account number (11 digits, MOD11). "
+            "Every invoice tells the customer where to pay: set it before going live."
         )
 
 

@@ -58,6 +58,7 @@ def test_production_with_secret_key_starts_with_secure_cookies(instance_dir, mon
     monkeypatch.setenv("BKM_SECRET_KEY", "s" * 48)
     monkeypatch.setenv("BKM_SMTP_HOST", "smtp.example.no")
     monkeypatch.setenv("BKM_SHOP_URL", "https://bruktekontormobler.no")
+    monkeypatch.setenv("BKM_BANK_ACCOUNT", '"1503.12.34562"')
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/helse")
@@ -121,3 +122,30 @@ def test_production_without_shop_url_refuses_to_start(instance_dir, monkeypatch)
     monkeypatch.setenv("BKM_SMTP_HOST", "smtp.example.no")
     with pytest.raises(ConfigError, match="BKM_SHOP_URL"):
         create_app()
+
+
+@pytest.mark.parametrize("account", [None, "1503.12.34567", "1234", "abcdefghijk"])
+def test_production_without_a_valid_bank_account_refuses_to_start(
+    instance_dir, monkeypatch, account
+):
+    for name, value in {
+        "BKM_ENV_NAME": "production",
+        "BKM_SECRET_KEY": "s" * 48,
+        "BKM_SMTP_HOST": "smtp.example.no",
+        "BKM_SHOP_URL": "https://bruktekontormobler.no",
+    }.items():
+        monkeypatch.setenv(name, value)
+    if account:
+        monkeypatch.setenv("BKM_BANK_ACCOUNT", f'"{account}"')
+    with pytest.raises(ConfigError, match="BKM_BANK_ACCOUNT"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    ("account", "valid"),
+    [("1503.12.34562", True), ("15031234562", True), ("1503.12.34567", False), ("", False)],
+)
+def test_bank_account_check_digit(account, valid):
+    from bkm.config import is_valid_bank_account
+
+    assert is_valid_bank_account(account) is valid

@@ -129,3 +129,25 @@ def write_images(app):
 @pytest.fixture
 def commit():
     return db.session.commit
+
+
+@pytest.fixture
+def new_watched_page(new_context):
+    """Open pages in fresh browser contexts (own cookies, e.g. a second person), each watched
+    like `page`: console errors, uncaught exceptions and requests off 127.0.0.1 fail the test."""
+    watches: list[PageWatch] = []
+
+    def _open():
+        watch = PageWatch()
+        page = new_context().new_page()
+        page.on("console", watch.on_console)
+        page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+        page.on("request", watch.on_request)
+        watches.append(watch)
+        return page
+
+    yield _open
+    for watch in watches:
+        assert watch.console_errors == [], "console errors"
+        assert watch.page_errors == [], "uncaught page errors"
+        assert watch.foreign_requests == [], "requests that left 127.0.0.1"

@@ -8,7 +8,11 @@ import pytest
 
 from bkm.config import ConfigError
 
-PRODUCTION = {"ENV_NAME": "production", "SHOP_URL": "https://bruktekontormobler.no"}
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "SHOP_URL": "https://bruktekontormobler.no",
+    "BANK_ACCOUNT": "1503.12.34562",
+}
 
 
 def test_without_smtp_host_development_writes_files_under_instance_mail(app_factory):
