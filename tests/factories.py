@@ -227,3 +227,66 @@ def make_shipped_order(customer: User | None = None, lines: dict | None = None, 
     ship_all(order)
     db.session.flush()
     return order
+
+
+def make_delivered_order(
+    customer: User | None = None,
+    lines: dict | None = None,
+    *,
+    days_ago: int = 0,
+    **overrides,
+):
+    """A delivery order shipped in full and marked delivered `days_ago` days ago (Oslo)."""
+    from bkm.orders.delivery import mark_delivered, today
+
+    overrides.setdefault("delivery_method", "delivery")
+    order = make_order(customer, lines, **overrides)
+    order.status = "confirmed"
+    ship_all(order, at=utcnow() - timedelta(days=days_ago + 1))
+    mark_delivered(order, today() - timedelta(days=days_ago))
+    db.session.flush()
+    return order
+
+
+def make_case(customer: User, *, kind: str = "question", order=None, **overrides):
+    """A case opened through open_case (its receipt mail is queued too)."""
+    from bkm.cases.handling import open_case
+
+    fields = {"subject": "Spørsmål om levering", "body": "Når kommer stolen min?"}
+    fields.update(overrides)
+    return open_case(customer, kind=kind, order_id=order.id if order else None, **fields)
+
+
+def make_quote(customer: User | None = None, lines: dict | None = None, *, message: str = ""):
+    """A requested quote through request_quote; {product: quantity} lines."""
+    from bkm.orders.quotes import request_quote
+
+    customer = customer or make_customer()
+    lines = lines or {make_product(): 1}
+    return request_quote(customer, [(p.id, q) for p, q in lines.items()], message)
+
+
+def make_issued_quote(
+    customer: User | None = None,
+    lines: dict | None = None,
+    *,
+    prices: dict | None = None,
+    valid_until=None,
+    issued_by: User | None = None,
+):
+    """A quote issued through issue_quote; `prices` {product: øre}, default 10 % off."""
+    from bkm.orders.quotes import default_valid_until, issue_quote
+
+    quote = make_quote(customer, lines)
+    chosen = {p.id: ore for p, ore in (prices or {}).items()}
+    line_prices = {
+        line.id: chosen.get(line.product_id, line.list_price_ore * 9 // 10) for line in quote.lines
+    }
+    issue_quote(
+        quote,
+        line_prices,
+        valid_until or default_valid_until(),
+        issued_by=issued_by or make_user(role="staff"),
+        quote_url="http://localhost/konto/tilbud/" + quote.number,
+    )
+    return quote

@@ -8,4 +8,4 @@ bp = Blueprint("accounts", __name__, url_prefix="/konto")
 bp.add_app_template_filter(format_phone, "phone")
 bp.add_app_template_filter(format_org_number, "org_number")
 
-from bkm.accounts import roles, views  # noqa: E402,F401  (user loader and routes)
+from bkm.accounts import case_views, quote_views, roles, views  # noqa: E402,F401  (user loader and routes)

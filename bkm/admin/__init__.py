@@ -13,4 +13,4 @@ def _staff_only():
     return require_role("staff", "manager")
 
 
-from bkm.admin import documents, orders, views  # noqa: E402,F401  (routes)
+from bkm.admin import cases, credit_notices, documents, orders, quotes, views  # noqa: E402,F401  (routes)

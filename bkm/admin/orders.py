@@ -6,6 +6,8 @@ back to the order. A refused step changes nothing and says why, in Norwegian.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -24,6 +26,7 @@ from bkm.audit.recording import record_view
 from bkm.extensions import db
 from bkm.orders.cancelling import cancel_order
 from bkm.orders.confirming import confirm_order
+from bkm.orders.delivery import mark_delivered, today
 from bkm.orders.documents import DocumentError, documents_of, invoice_of
 from bkm.orders.handover import mark_picked_up, remaining_quantities, ship_lines
 from bkm.orders.history import find_order
@@ -180,4 +183,25 @@ def cancel(number: str):
         order,
         lambda: cancel_order(order, by=current_user),
         f"Ordre {order.number} er kansellert, og varene er lagt tilbake på lager.",
+    )
+
+
+@bp.post("/ordrer/<number>/levert")
+def delivered(number: str):
+    """A delivery order reached the customer on the given day (default today)."""
+    order = _order_or_404(number)
+    if not _checked_form(order):
+        return _back(order)
+    raw = (request.form.get("levert") or "").strip()
+    try:
+        on = date.fromisoformat(raw) if raw else today()
+    except ValueError:
+        on = None
+    if on is None or len(raw) > 10:
+        flash("Skriv leveringsdatoen som dato, for eksempel 2026-11-24.", "error")
+        return _back(order)
+    return _run(
+        order,
+        lambda: mark_delivered(order, on, by=current_user),
+        f"Ordre {order.number} er registrert som levert {on:%d.%m.%Y}.",
     )

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 bp = Blueprint("cart", __name__)
 
-from bkm.cart import checkout_views, views  # noqa: E402,F401  (routes register on import)
+from bkm.cart import checkout_views, quote_views, views  # noqa: E402,F401  (routes register on import)
 from bkm.cart.cart import (  # noqa: E402
     SESSION_KEY,
     Adjustment,

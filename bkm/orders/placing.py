@@ -14,7 +14,7 @@ decrement runs first and prices are read after it, inside the same write transac
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app
@@ -134,8 +134,17 @@ def take_stock(wanted: dict[int, int]) -> None:
             raise SoldOut(product_id, row.title, is_active=row.is_active, left=row.stock_quantity)
 
 
-def place_order(customer: User, lines: list[tuple[int, int]], checkout: CheckoutDetails) -> Order:
+def place_order(
+    customer: User,
+    lines: list[tuple[int, int]],
+    checkout: CheckoutDetails,
+    *,
+    unit_prices: Mapping[int, int] | None = None,
+) -> Order:
     """Decrement stock, snapshot prices and buyer, add the order and flush. Never commits.
+
+    `unit_prices` ({product id: øre incl. MVA}) are agreed prices, e.g. an accepted quote's
+    (bkm.orders.quotes); the buyer never pays more than today's shop price.
 
     Raises SoldOut (the caller rolls back: the decrements of earlier lines go with it),
     EmptyOrder, or ValueError for input the form should have refused.
@@ -153,7 +162,8 @@ def place_order(customer: User, lines: list[tuple[int, int]], checkout: Checkout
     order_lines = []
     for product_id in sorted(wanted):
         product = products[product_id]
-        line_total = product.price_ore * wanted[product_id]
+        unit_price = min((unit_prices or {}).get(product_id, product.price_ore), product.price_ore)
+        line_total = unit_price * wanted[product_id]
         order_lines.append(
             OrderLine(
                 product_id=product.id,
@@ -161,7 +171,7 @@ def place_order(customer: User, lines: list[tuple[int, int]], checkout: Checkout
                 title=product.title,
                 condition=product.condition,
                 quantity=wanted[product_id],
-                unit_price_ore=product.price_ore,
+                unit_price_ore=unit_price,
                 line_total_ore=line_total,
                 # Margin-scheme goods show no MVA amount to the buyer (avansesystemet).
                 vat_ore=vat_part_ore(line_total) if product.vat_scheme == "standard" else 0,

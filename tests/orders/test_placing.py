@@ -125,3 +125,17 @@ def test_margin_scheme_lines_carry_no_vat_amount(db):
     by_scheme = {line.vat_scheme: line.vat_ore for line in order.lines}
     assert by_scheme == {"standard": 25_000, "margin": 0}
     assert order.vat_ore == 25_000  # pickup: no shipping
+
+
+def test_agreed_price_never_exceeds_todays_shop_price(db):
+    from bkm.orders.placing import place_order
+    from tests.factories import checkout_details, make_customer, make_product
+
+    cheaper_now = make_product(price_ore=90_000)
+    order = place_order(
+        make_customer(),
+        [(cheaper_now.id, 1)],
+        checkout_details(delivery_method="pickup"),
+        unit_prices={cheaper_now.id: 95_000},  # quoted before the price dropped
+    )
+    assert order.lines[0].unit_price_ore == 90_000
