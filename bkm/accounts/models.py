@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -73,6 +74,17 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.is_active_account
+
+    @property
+    def credentials_fingerprint(self) -> str:
+        """Changes whenever the password or the e-mail changes; reveals nothing about either."""
+        material = f"{self.email}\0{self.password_hash or ''}".encode()
+        return hashlib.sha256(material).hexdigest()[:20]
+
+    def get_id(self) -> str:
+        # Sessions and remember-me cookies name the credentials they were made with, so a
+        # password reset ends every other session, including a stolen remember-me cookie.
+        return f"{self.id}:{self.credentials_fingerprint}"
 
     @property
     def is_staff(self) -> bool:

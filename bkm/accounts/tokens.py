@@ -12,7 +12,6 @@ that using it changes:
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from flask import current_app
@@ -49,9 +48,7 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 
 def password_fingerprint(user: User) -> str:
-    """Changes whenever the password or the e-mail changes; reveals nothing about either."""
-    material = f"{user.email}\0{user.password_hash or ''}".encode()
-    return hashlib.sha256(material).hexdigest()[:20]
+    return user.credentials_fingerprint
 
 
 def _load(salt: str, token: str, max_age: timedelta) -> tuple[dict, timedelta]:

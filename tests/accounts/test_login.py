@@ -109,3 +109,29 @@ def test_husk_meg_keeps_the_login_only_when_ticked(client, customer, remember, k
 def test_husk_meg_is_not_ticked_in_advance(client):
     page = client.get("/konto/logg-inn").get_data(as_text=True)
     assert 'type="checkbox"' in page and "checked" not in page
+
+
+def test_changing_the_password_ends_other_sessions(app, client, login_as, customer, db):
+    login_as(customer)
+    assert "Kari Kunde" in client.get("/").get_data(as_text=True)
+    from bkm.accounts.passwords import hash_password
+
+    customer.password_hash = hash_password("et-helt-nytt-passord")  # e.g. reset in another browser
+    db.session.commit()
+    assert "Kari Kunde" not in client.get("/").get_data(as_text=True)
+    assert client.get("/konto/ordre").status_code == 302  # back to the login page
+
+
+def test_deactivating_an_account_ends_its_session(client, login_as, staff, db):
+    login_as(staff)
+    assert client.get("/admin/").status_code == 200
+    staff.is_active_account = False
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("forged", ["1", "1:abc", "x:y", "٣:z", "9" * 40 + ":z", ""])
+def test_forged_session_ids_load_nobody(app, forged, customer):
+    from bkm.accounts.roles import load_user
+
+    assert load_user(forged) is None
