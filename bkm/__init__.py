@@ -48,6 +48,8 @@ def _register_blueprints(app: Flask) -> None:
     import analytics
     from bkm import accounts, admin, cart, catalog, media
     from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
+    from bkm.orders import document_models as _document_models  # noqa: F401  (the same)
+    from bkm.orders import quote_models as _quote_models  # noqa: F401  (the same)
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)

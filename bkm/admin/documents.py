@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from bkm.admin import bp
 from bkm.admin.forms import CreditNoteForm
-from bkm.admin.orders import _back, _checked_form, _order_or_404, _run
+from bkm.admin.orders import _back, _checked_form, _order_or_404, _order_step, _run
 from bkm.audit.recording import record_view
 from bkm.extensions import db
 from bkm.orders.documents import (
@@ -26,13 +26,10 @@ from bkm.orders.documents import (
 
 @bp.post("/ordrer/<number>/faktura")
 def invoice(number: str):
-    order = _order_or_404(number)
-    if not _checked_form(order):
-        return _back(order)
-    return _run(
-        order,
-        lambda: issue_invoice(order, issued_by=current_user._get_current_object()),
-        f"Faktura for ordre {order.number} er laget og sendt til kunden.",
+    return _order_step(
+        number,
+        lambda order: issue_invoice(order, issued_by=current_user._get_current_object()),
+        "Faktura for ordre {number} er laget og sendt til kunden.",
     )
 
 

@@ -6,6 +6,7 @@ back to the order. A refused step changes nothing and says why, in Norwegian.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
@@ -30,6 +31,7 @@ from bkm.orders.delivery import mark_delivered, today
 from bkm.orders.documents import DocumentError, documents_of, invoice_of
 from bkm.orders.handover import mark_picked_up, remaining_quantities, ship_lines
 from bkm.orders.history import find_order
+from bkm.orders.models import Order
 from bkm.orders.placing import INVOICE_DAYS
 from bkm.orders.searching import order_search
 from bkm.orders.shipments import ShipmentError
@@ -126,15 +128,23 @@ def _checked_form(order) -> bool:
     return False
 
 
-@bp.post("/ordrer/<number>/bekreft")
-def confirm(number: str):
+def _order_step(number: str, rule: Callable[[Order], object], success: str):
+    """A plain step: the order or 404 → the form → rule(order) → flash → 303 back.
+
+    `success` may name the order's number as {number}.
+    """
     order = _order_or_404(number)
     if not _checked_form(order):
         return _back(order)
-    return _run(
-        order,
-        lambda: confirm_order(order, by=current_user),
-        f"Ordre {order.number} er bekreftet.",
+    return _run(order, lambda: rule(order), success.format(number=order.number))
+
+
+@bp.post("/ordrer/<number>/bekreft")
+def confirm(number: str):
+    return _order_step(
+        number,
+        lambda order: confirm_order(order, by=current_user),
+        "Ordre {number} er bekreftet.",
     )
 
 
@@ -164,25 +174,19 @@ def ship(number: str):
 
 @bp.post("/ordrer/<number>/hentet")
 def picked_up(number: str):
-    order = _order_or_404(number)
-    if not _checked_form(order):
-        return _back(order)
-    return _run(
-        order,
-        lambda: mark_picked_up(order, by=current_user),
-        f"Ordre {order.number} er registrert som hentet.",
+    return _order_step(
+        number,
+        lambda order: mark_picked_up(order, by=current_user),
+        "Ordre {number} er registrert som hentet.",
     )
 
 
 @bp.post("/ordrer/<number>/kanseller")
 def cancel(number: str):
-    order = _order_or_404(number)
-    if not _checked_form(order):
-        return _back(order)
-    return _run(
-        order,
-        lambda: cancel_order(order, by=current_user),
-        f"Ordre {order.number} er kansellert, og varene er lagt tilbake på lager.",
+    return _order_step(
+        number,
+        lambda order: cancel_order(order, by=current_user),
+        "Ordre {number} er kansellert, og varene er lagt tilbake på lager.",
     )
 
 

@@ -13,7 +13,8 @@ from bkm.accounts.models import User
 from bkm.extensions import db
 from bkm.forms import has_control_characters
 from bkm.mail.outbox import queue_mail
-from bkm.orders.models import CreditNotice, Order
+from bkm.orders.models import Order
+from bkm.orders.quote_models import CreditNotice
 
 MAX_AMOUNT_ORE = 100_000_000  # kr 1 000 000: anything larger is a typing mistake
 MAX_REASON_LENGTH = 500

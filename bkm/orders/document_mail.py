@@ -7,7 +7,7 @@ from flask import current_app, has_request_context
 from bkm.accounts.mailing import mail_link
 from bkm.mail.models import MailMessage
 from bkm.mail.outbox import Attachment, queue_mail
-from bkm.orders.models import IssuedDocument
+from bkm.orders.document_models import IssuedDocument
 from bkm.orders.sales_document import SalesDocument
 
 FILE_PREFIXES = {

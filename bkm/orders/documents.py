@@ -1,5 +1,8 @@
 """Issuing numbered, immutable sales documents from an order's rows, with PDF and mail.
 
+What each document says is built in bkm.orders.document_building; this module takes the
+number, stores the document with its PDF, queues its mail, and voids or marks it paid.
+
 Every rule here works in the caller's transaction and never commits. The number comes from
 bkm.orders.numbering in the same transaction, so a rollback gives it back (no gaps), and the
 mail with the PDF attached is queued in the outbox in that transaction too: the document and
@@ -14,36 +17,32 @@ so its number stays used and the series stays complete.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 
 from bkm.accounts.models import User
-from bkm.catalog.models import CONDITION_GRADES
-from bkm.clock import to_oslo, utcnow
+from bkm.clock import utcnow
 from bkm.extensions import db
+from bkm.orders.document_building import (
+    credit_note_document,
+    invoice_document,
+    order_confirmation_document,
+    packing_slip_document,
+)
 from bkm.orders.document_mail import queue_document_mail
-from bkm.orders.kid import make_kid
-from bkm.orders.models import IssuedDocument, Order, OrderLine, Shipment
+from bkm.orders.document_models import IssuedDocument
+from bkm.orders.models import Order, Shipment
 from bkm.orders.numbering import allocate
 from bkm.orders.pdf import render_pdf
 from bkm.orders.sales_document import (
     PLACEHOLDER_BANK_ACCOUNT,
     DocumentKind,
     DocumentLine,
-    Party,
     SalesDocument,
 )
-from bkm.orders.statuses import CANCELLED, PARTIALLY_SHIPPED
-from bkm.templating import COMPANY
-
-WAREHOUSE = f"{COMPANY['street']}, {COMPANY['postcode']} {COMPANY['city']}"
-PICKED_UP_PLACE = f"Hentet på lageret, {WAREHOUSE}"
-PICKUP_PLACE = f"Hentes på lageret, {WAREHOUSE}"
-SHIPPING_SKU = "FRAKT"
-SHIPPING_DESCRIPTION = "Frakt og levering"
-PARTLY_DELIVERED_NOTE = "Delvis levert: resten av varene leveres senere."
+from bkm.orders.statuses import CANCELLED
 
 
 class DocumentError(Exception):
@@ -66,42 +65,25 @@ def issue_order_confirmation(order: Order, issued_by: User | None = None) -> Iss
     (bkm.orders.confirmation) went out with the order. At most one per order."""
     if _active(IssuedDocument.order_id == order.id, kind="order_confirmation"):
         raise DocumentError("Denne ordren har allerede en ordrebekreftelse.")
-    number = order.id
     issued_at = utcnow()
-    lines = [_line(line, line.quantity) for line in order.lines] + _shipping_lines(order)
-    document = SalesDocument(
-        kind=DocumentKind.ORDER_CONFIRMATION,
-        number=str(number),
-        issued_on=_oslo_day(issued_at),
-        buyer=buyer_of(order),
-        lines=tuple(lines),
-        delivery_place=_planned_place(order),
-        order_number=order.number,
-    )
-    return _store(document, order, number=number, issued_at=issued_at, issued_by=issued_by)
+    document = order_confirmation_document(order, issued_at=issued_at)
+    return _store(document, order, number=order.id, issued_at=issued_at, issued_by=issued_by)
 
 
 def issue_packing_slip(shipment: Shipment, issued_by: User | None = None) -> IssuedDocument:
     """The packing slip / delivery information of one shipment, mailed to the buyer."""
-    order = shipment.order
     if _active(IssuedDocument.shipment_id == shipment.id, kind="packing_slip"):
         raise DocumentError("Denne forsendelsen har allerede en pakkseddel.")
-    lines = [_line(part.order_line, part.quantity) for part in shipment.lines]
     number = allocate("packing_slip")
     issued_at = utcnow()
-    document = SalesDocument(
-        kind=DocumentKind.PACKING_SLIP,
-        number=str(number),
-        issued_on=_oslo_day(issued_at),
-        buyer=buyer_of(order),
-        lines=tuple(lines),
-        delivery_on=_oslo_day(shipment.shipped_at),
-        delivery_place=_delivered_place(order, shipment),
-        order_number=order.number,
-        notes=_shipment_note(shipment),
-    )
+    document = packing_slip_document(shipment, number=number, issued_at=issued_at)
     issued = _store(
-        document, order, number=number, issued_at=issued_at, issued_by=issued_by, shipment=shipment
+        document,
+        shipment.order,
+        number=number,
+        issued_at=issued_at,
+        issued_by=issued_by,
+        shipment=shipment,
     )
     queue_document_mail(issued, document)
     return issued
@@ -117,22 +99,12 @@ def issue_invoice(order: Order, issued_by: User | None = None) -> IssuedDocument
     number = allocate("invoice")
     _check_invoiceable(order)  # now serialised with every other invoice issuer
     issued_at = utcnow()
-    issued_on = _oslo_day(issued_at)
-    last = max(order.shipments, key=lambda shipment: shipment.shipped_at)
-    lines = [_line(line, line.quantity) for line in order.lines] + _shipping_lines(order)
-    document = SalesDocument(
-        kind=DocumentKind.INVOICE,
-        number=str(number),
-        issued_on=issued_on,
-        buyer=buyer_of(order),
-        lines=tuple(lines),
-        delivery_on=_oslo_day(last.shipped_at),
-        delivery_place=_delivered_place(order, last),
-        due_on=issued_on + timedelta(days=int(current_app.config["INVOICE_DUE_DAYS"])),
-        kid=make_kid(number),
+    document = invoice_document(
+        order,
+        number=number,
+        issued_at=issued_at,
+        due_days=int(current_app.config["INVOICE_DUE_DAYS"]),
         bank_account=current_app.config.get("BANK_ACCOUNT") or PLACEHOLDER_BANK_ACCOUNT,
-        order_number=order.number,
-        notes=PARTLY_DELIVERED_NOTE if order.status == PARTIALLY_SHIPPED else None,
     )
     issued = _store(
         document,
@@ -161,19 +133,14 @@ def issue_credit_note(
     _credit_lines(invoice, lines)
     number = allocate("credit_note")
     credited = _credit_lines(invoice, lines)  # again, now serialised with other credit notes
-    original = SalesDocument.from_snapshot(invoice.snapshot)
     issued_at = utcnow()
-    document = SalesDocument(
-        kind=DocumentKind.CREDIT_NOTE,
-        number=str(number),
-        issued_on=_oslo_day(issued_at),
-        buyer=original.buyer,
-        lines=tuple(credited),
-        delivery_on=original.delivery_on,
-        delivery_place=original.delivery_place,
+    document = credit_note_document(
+        sales_document(invoice),
+        credited,
+        number=number,
+        issued_at=issued_at,
         credits_number=invoice.display_number,
-        order_number=original.order_number,
-        notes=reason.strip(),
+        reason=reason.strip(),
     )
     issued = _store(
         document,
@@ -270,63 +237,6 @@ def sales_document(document: IssuedDocument) -> SalesDocument:
 
 
 # ---------- Helpers ----------
-
-
-def buyer_of(order: Order) -> Party:
-    business = bool(order.company_name)
-    return Party(
-        name=order.company_name if business else order.name,
-        street=order.street,
-        postcode=order.postcode,
-        city=order.city,
-        org_number=order.org_number if business else None,
-        email=order.email,
-    )
-
-
-def _line(line: OrderLine, quantity: int) -> DocumentLine:
-    grade = CONDITION_GRADES.get(line.condition)
-    return DocumentLine(
-        description=line.title,
-        sku=line.sku,
-        condition=grade[0] if grade else line.condition,
-        quantity=quantity,
-        unit_price_ore=line.unit_price_ore,
-        vat_scheme=line.vat_scheme,
-    )
-
-
-def _shipping_lines(order: Order) -> list[DocumentLine]:
-    if not order.shipping_ore:
-        return []
-    return [DocumentLine(SHIPPING_DESCRIPTION, SHIPPING_SKU, "–", 1, order.shipping_ore)]
-
-
-def _oslo_day(moment: datetime) -> date:
-    return to_oslo(moment).date()
-
-
-def _address(order: Order) -> str:
-    return f"{order.delivery_street}, {order.delivery_postcode} {order.delivery_city}"
-
-
-def _planned_place(order: Order) -> str:
-    return PICKUP_PLACE if order.delivery_method == "pickup" else _address(order)
-
-
-def _delivered_place(order: Order, shipment: Shipment) -> str:
-    if shipment.method == "pickup" or order.delivery_method == "pickup":
-        return PICKED_UP_PLACE
-    return _address(order)
-
-
-def _shipment_note(shipment: Shipment) -> str | None:
-    parts = []
-    if shipment.method not in ("pickup", "delivery"):
-        parts.append(f"Sendt med {shipment.method}")
-    if shipment.tracking:
-        parts.append(f"sporingsnummer {shipment.tracking}")
-    return ", ".join(parts) + "." if parts else None
 
 
 def _active(*conditions, kind: str) -> IssuedDocument | None:

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from bkm.extensions import db
-from bkm.orders.models import DocumentSeries
+from bkm.orders.document_models import DocumentSeries
 
 # Where each series starts; the migration seeds the same rows.
 FIRST_NUMBERS = {"invoice": 10001, "credit_note": 50001, "packing_slip": 1, "order_confirmation": 1}

@@ -25,8 +25,9 @@ from bkm.clock import to_oslo, utcnow
 from bkm.extensions import db
 from bkm.mail.models import MailMessage
 from bkm.mail.outbox import queue_mail
-from bkm.orders.models import Order, Quote, QuoteLine
+from bkm.orders.models import Order
 from bkm.orders.placing import ORDER_NUMBER_OFFSET, CheckoutDetails, place_order
+from bkm.orders.quote_models import Quote, QuoteLine
 
 MAX_MESSAGE_LENGTH = 2000
 VALID_DAYS = 14  # the default validity
@@ -219,8 +220,7 @@ def withdraw_quote(quote: Quote) -> None:
             "Bare forespurte eller utstedte tilbud kan trekkes tilbake. "
             f"Tilbudet har status «{status_label(quote)}»."
         )
-    quote.status = "withdrawn"
-    db.session.flush()
+    _move(quote, from_statuses=OPEN_STATUSES, to="withdrawn")
 
 
 # ---------- The customer: accept or decline ----------
@@ -273,16 +273,7 @@ def accept_quote(quote: Quote, customer: User, *, delivery_method: str) -> Order
     if any(line.product_id is None for line in quote.lines):
         raise QuoteError("En av varene i tilbudet finnes ikke lenger. Ta kontakt med oss.")
     details = _buyer_details(customer, delivery_method)
-    # Claim the quote first: a second accept (a double click, another tab) waits on this
-    # row (PostgreSQL) or the write lock (SQLite) and then finds it no longer issued.
-    claimed = db.session.execute(
-        update(Quote)
-        .where(Quote.id == quote.id, Quote.status == "issued")
-        .values(status="accepted", accepted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        raise QuoteError("Tilbudet er allerede behandlet.")
+    _move(quote, from_statuses=("issued",), to="accepted", accepted_at=utcnow())
     order = place_order(
         customer,
         [(line.product_id, line.quantity) for line in quote.lines],
@@ -303,8 +294,25 @@ def decline_quote(quote: Quote, customer: User) -> None:
     if quote.customer_id != customer.id:
         raise QuoteError("Tilbudet finnes ikke.")
     _check_open_offer(quote)
-    quote.status = "declined"
-    db.session.flush()
+    _move(quote, from_statuses=("issued",), to="declined")
+
+
+def _move(quote: Quote, *, from_statuses, to: str, **values) -> None:
+    """Change the quote's status only if nobody changed it since we read it.
+
+    Accepting, declining and withdrawing race each other (two tabs, a customer and staff at
+    once): the conditional UPDATE waits on the row (PostgreSQL) or the write lock (SQLite)
+    and the loser finds the quote no longer in the status it expected.
+    """
+    moved = db.session.execute(
+        update(Quote)
+        .where(Quote.id == quote.id, Quote.status.in_(tuple(from_statuses)))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise QuoteError("Tilbudet er allerede behandlet.")
+    db.session.refresh(quote, ["status"])
 
 
 # ---------- Mail ----------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bkm.orders.models import IssuedDocument
+from bkm.orders.document_models import IssuedDocument
 from tests.accounts.helpers import CSRF_SALT, STALE_FORM_MESSAGE, signed_seconds_ago
 from tests.factories import audit_rows, make_customer, make_order, make_product, ship_order
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bkm.orders.models import Quote
+from bkm.orders.quote_models import Quote
 from bkm.orders.quotes import default_valid_until, oslo_today
 from tests.accounts.helpers import CSRF_SALT, STALE_FORM_MESSAGE, link_in, mails, signed_seconds_ago
 from tests.factories import make_customer, make_product, make_quote

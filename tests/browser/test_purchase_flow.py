@@ -20,7 +20,8 @@ from sqlalchemy import select
 from bkm.extensions import db
 from bkm.mail.sender import send_due
 from bkm.money import format_kr, vat_part_ore
-from bkm.orders.models import IssuedDocument, Order
+from bkm.orders.document_models import IssuedDocument
+from bkm.orders.models import Order
 from bkm.orders.placing import shipping_price_ore
 from tests.factories import DEFAULT_PASSWORD, make_category, make_product, make_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bkm.orders.models import CreditNotice
+from bkm.orders.quote_models import CreditNotice
 from tests.accounts.helpers import CSRF_SALT, STALE_FORM_MESSAGE, mails, signed_seconds_ago
 from tests.factories import make_customer, make_order, make_product
 

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from bkm.mail.models import MailMessage
 from bkm.orders.confirmation import queue_order_confirmation
+from bkm.orders.document_building import PICKED_UP_PLACE
+from bkm.orders.document_models import IssuedDocument
 from bkm.orders.documents import (
-    PICKED_UP_PLACE,
     DocumentError,
     documents_of,
     issue_credit_note,
@@ -22,7 +23,6 @@ from bkm.orders.documents import (
     void_document,
 )
 from bkm.orders.kid import is_valid_kid, make_kid
-from bkm.orders.models import IssuedDocument
 from bkm.orders.sales_document import MARGIN_SCHEME_TEXT
 from tests.factories import make_customer, make_order, make_product, make_shipped_order, ship_all
 from tests.orders.test_pdf import kr, pdf_text

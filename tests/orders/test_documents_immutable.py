@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from bkm.orders.document_models import ImmutableDocument, IssuedDocument
 from bkm.orders.documents import issue_invoice, mark_invoice_paid, void_document
-from bkm.orders.models import ImmutableDocument, IssuedDocument
 from tests.factories import make_shipped_order
 
 

@@ -7,8 +7,9 @@ import threading
 import sqlalchemy as sa
 
 from bkm.extensions import db
+from bkm.orders.document_models import DocumentSeries, IssuedDocument
 from bkm.orders.documents import issue_invoice
-from bkm.orders.models import DocumentSeries, IssuedDocument, Order
+from bkm.orders.models import Order
 from bkm.orders.numbering import FIRST_NUMBERS, allocate
 from tests.factories import make_shipped_order
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bkm.catalog.models import Product
-from bkm.orders.models import Order, Quote
+from bkm.orders.models import Order
+from bkm.orders.quote_models import Quote
 from bkm.orders.quotes import oslo_today
 from tests.accounts.helpers import CSRF_SALT, STALE_FORM_MESSAGE, link_in, mails, signed_seconds_ago
 from tests.factories import make_cart, make_customer, make_issued_quote, make_product
@@ -353,3 +354,18 @@ def test_owner_declines_an_issued_quote(client, login_as, db, buyer, chair):
     assert fresh(quote, db).status == "declined"
     page = html(client.get(f"/konto/tilbud/{quote.number}"))
     assert "er avslått" in page and 'data-testid="accept-quote-form"' not in page
+
+
+def test_withdrawing_a_quote_the_customer_accepted_meanwhile_is_refused(db):
+    import sqlalchemy as sa
+
+    from bkm.orders.quote_models import Quote
+    from bkm.orders.quotes import QuoteError, withdraw_quote
+    from tests.factories import make_issued_quote
+
+    quote = make_issued_quote()
+    db.session.commit()
+    with db.engine.begin() as other_tab:  # the customer's accept committed in the meantime
+        other_tab.execute(sa.update(Quote).where(Quote.id == quote.id).values(status="accepted"))
+    with pytest.raises(QuoteError, match="allerede behandlet"):
+        withdraw_quote(quote)
