@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from bkm.accounts import bp, verification
+from bkm.accounts import KEPT_AT_LOGIN, bp, verification
 from bkm.accounts.authentication import authenticate
 from bkm.accounts.forms import (
     LoginForm,
@@ -71,8 +71,11 @@ def logout():
 
 
 def _start_session(user, *, remember: bool = False) -> None:
-    """Log in on a fresh session: nothing from before the login carries over (no fixation)."""
+    """Log in on a fresh session (no fixation). Only the keys other packages registered in
+    KEPT_AT_LOGIN carry over: pointers such as the anonymous cart's token, never identity."""
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
     session.clear()
+    session.update(kept)
     login_user(user, remember=remember)
 
 

@@ -1,11 +1,12 @@
 """The cart: server-side, one per visitor, merged into the customer's own cart at login."""
 
-from flask import Blueprint, current_app, flash, g, has_request_context, session
+from flask import Blueprint, current_app, flash, has_request_context, session
 from flask_login import user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
 bp = Blueprint("cart", __name__)
 
+from bkm.accounts import KEPT_AT_LOGIN  # noqa: E402
 from bkm.cart import checkout_views, quote_views, views  # noqa: E402,F401  (routes register on import)
 from bkm.cart.cart import (  # noqa: E402
     SESSION_KEY,
@@ -14,8 +15,6 @@ from bkm.cart.cart import (  # noqa: E402
     claim_cart_at_login,
 )
 from bkm.extensions import db  # noqa: E402
-
-_TOKEN_BEFORE_LOGIN = "cart_token_before_login"
 
 
 @bp.app_context_processor
@@ -31,12 +30,8 @@ def _cart_link() -> dict:
     return {"cart_count": cart_count}
 
 
-@bp.before_app_request
-def _keep_cart_token_for_login() -> None:
-    # The login view empties the session before login_user (no session fixation), which
-    # would lose the anonymous cart's token before the merge below runs; keep it in `g`.
-    if session:
-        g.setdefault(_TOKEN_BEFORE_LOGIN, session.get(SESSION_KEY))
+# The anonymous cart's token must survive the login's session renewal for the merge below.
+KEPT_AT_LOGIN.add(SESSION_KEY)
 
 
 @user_logged_in.connect
@@ -48,7 +43,7 @@ def _merge_cart_at_login(_app, user, **_extra) -> None:
     """
     if not has_request_context():
         return
-    token = session.pop(SESSION_KEY, None) or g.pop(_TOKEN_BEFORE_LOGIN, None)
+    token = session.pop(SESSION_KEY, None)
     if not token:
         return
     try:

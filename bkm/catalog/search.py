@@ -14,6 +14,7 @@ Both engines return the same products.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, column, func, literal_column, select, table, text
@@ -68,12 +69,19 @@ def _rank_subquery(terms: tuple[str, ...]):
     )
 
 
+_ENGINES_WITH_FTS: weakref.WeakSet = weakref.WeakSet()
+
+
 def _has_fulltext_index() -> bool:
-    if db.engine.dialect.name == "postgresql":
+    """Whether the SQLite FTS5 table exists; asked once per engine once it does."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql" or engine in _ENGINES_WITH_FTS:
         return True
     found = db.session.execute(
         text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products_fts'")
     ).first()
+    if found is not None:
+        _ENGINES_WITH_FTS.add(engine)
     return found is not None
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def test_login_with_right_password_logs_in_and_redirects(client, customer):
@@ -135,3 +135,14 @@ def test_forged_session_ids_load_nobody(app, forged, customer):
     from bkm.accounts.roles import load_user
 
     assert load_user(forged) is None
+
+
+def test_login_renews_the_session_keeping_only_registered_keys(client, customer):
+    from bkm.accounts import KEPT_AT_LOGIN
+
+    assert {"cart"} == KEPT_AT_LOGIN  # the anonymous cart's token, merged at login
+    with client.session_transaction() as before:
+        before["planted"] = "set by an attacker before login"
+    client.submit("/konto/logg-inn", {"email": customer.email, "password": DEFAULT_PASSWORD})
+    with client.session_transaction() as after:
+        assert "planted" not in after and "_user_id" in after
