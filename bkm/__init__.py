@@ -46,7 +46,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import analytics
-    from bkm import accounts, admin, cart, catalog, media
+    from bkm import accounts, admin, cart, catalog, consent, media
     from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
     from bkm.orders import document_models as _document_models  # noqa: F401  (the same)
     from bkm.orders import quote_models as _quote_models  # noqa: F401  (the same)
@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(admin.bp)
+    consent.init_app(app)
     analytics.init_app(app)
 
 

@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_PASSWORD": None,
     "SMTP_SECURITY": "starttls",  # "starttls" | "ssl" | "none"
     "SMTP_TIMEOUT": 30,  # seconds per SMTP connection step
+    # Consent, see bkm/consent/. Google Analytics stays off (and the shop makes no third-party
+    # request at all) unless a GA4 measurement id such as "G-XXXXXXX" is set.
+    "GA_MEASUREMENT_ID": None,
+    "POLICY_CACHE_SECONDS": 5,  # how long a worker may serve the privacy statement version it read
 }
 
 

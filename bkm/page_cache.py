@@ -2,10 +2,12 @@
 
 Most catalogue traffic is anonymous and sees identical pages, so each worker keeps the
 rendered HTML of a page for a few seconds. Guarantees:
-- Only GET requests from visitors without a session (no login, no flashes, no cart) and
-  without a remember-me cookie are served from it or stored in it.
-- Only a 200 response that neither touched the session nor set a cookie is stored: a page
-  that became personal while rendering is never shared.
+- Only GET requests from visitors without a personal session (no login, no flashes, no cart;
+  a CSRF key alone is not personal) and without a remember-me cookie are served from it or
+  stored in it.
+- Only a 200 response that neither touched the session, nor set a cookie, nor rendered a
+  CSRF token (the consent banner's form has one) is stored: a page that became personal
+  while rendering is never shared.
 - A commit that changes a watched model (the catalogue registers its own) empties this
   worker's cache at once; other workers catch up within PAGE_CACHE_SECONDS. Nothing that
   must be exact (stock at checkout, prices in an order) is ever read from a cached page.
@@ -21,11 +23,23 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Response, current_app, has_app_context, make_response, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    make_response,
+    request,
+    session,
+)
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 VARY_HOOKS: list[Callable[[], str]] = []  # more request state a page depends on (e.g. consent)
+CSRF_KEY = "csrf_token"  # Flask-WTF's key in the session (and its token's in `g`)
+# A random CSRF key, and the "not fresh" mark Flask-Login adds to any session: nothing personal.
+SHAREABLE_SESSION_KEYS = frozenset({CSRF_KEY, "_fresh"})
 
 
 class PageCache:
@@ -65,9 +79,15 @@ def _cache() -> PageCache | None:
     return current_app.extensions.get("bkm_page_cache")
 
 
+def _has_personal_session() -> bool:
+    return not session.keys() <= SHAREABLE_SESSION_KEYS
+
+
 def _is_anonymous_request() -> bool:
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return request.method == "GET" and not session and remember not in request.cookies
+    return (
+        request.method == "GET" and not _has_personal_session() and remember not in request.cookies
+    )
 
 
 def cached_for_anonymous(view):
@@ -83,7 +103,12 @@ def cached_for_anonymous(view):
         if body is not None:
             return Response(body, mimetype="text/html")
         response = make_response(view(*args, **kwargs))
-        personal = session.modified or bool(session) or "Set-Cookie" in response.headers
+        personal = (
+            session.modified
+            or _has_personal_session()
+            or "Set-Cookie" in response.headers
+            or CSRF_KEY in g  # Flask-WTF keeps a generated token there: the page has a form
+        )
         if response.status_code == 200 and not personal:
             cache.put(key, response.get_data(), current_app.config["PAGE_CACHE_SECONDS"])
         return response

@@ -31,3 +31,13 @@ class ShopClient(FlaskClient):
         fields = dict(data or {})
         fields.setdefault("csrf_token", self.csrf_token(form_url or url))
         return self.post(url, data=fields, **kwargs)
+
+    def has_chosen(self, *granted: str) -> ShopClient:
+        """Make this browser one that has answered the cookie banner on the terms in force
+        (granting `granted`), as a returning visitor has: no banner, no CSRF form on pages."""
+        from bkm.consent.choice import Choice, encode_choice, new_consent_id
+        from bkm.consent.policy import current_version
+
+        choice = Choice(new_consent_id(), frozenset(granted), current_version().version)
+        self.set_cookie("bkm_samtykke", encode_choice(choice))
+        return self

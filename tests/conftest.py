@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bkm import create_app
+from bkm.consent.policy import forget_snapshot
 from bkm.extensions import db as _db
 from tests.client import ShopClient
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -90,6 +91,7 @@ def app_ctx(app):
         _db.session.remove()
         if cache := app.extensions.get("bkm_page_cache"):
             cache.clear()  # the row wipe below bypasses the session, so nothing else clears it
+        forget_snapshot()  # the same for the privacy statement version each worker keeps
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())

@@ -11,6 +11,8 @@ from bkm.cart.models import Cart, CartLine, StockHold
 from bkm.catalog.models import Category, Product, ProductImage
 from bkm.catalog.pricing import set_price
 from bkm.clock import utcnow
+from bkm.consent.models import ConsentRecord
+from bkm.consent.policy import current_version
 from bkm.extensions import db
 
 _sequence = itertools.count(1)
@@ -59,14 +61,47 @@ def make_product(
     return product
 
 
-def make_user(*, role: str = "customer", password: str = DEFAULT_PASSWORD, **overrides) -> User:
+def make_user(
+    *,
+    role: str = "customer",
+    password: str = DEFAULT_PASSWORD,
+    answered_terms: bool = True,
+    **overrides,
+) -> User:
+    """A user; a customer has answered the privacy statement in force (no to everything),
+    as registering does, unless `answered_terms=False` (then the login gate asks, R8.1)."""
     n = next(_sequence)
     fields = {"email": f"person{n}@example.no", "name": f"Person {n}", "role": role}
     fields.update(overrides)
     user = User(password_hash=hash_password(password), **fields)
     db.session.add(user)
     db.session.flush()
+    if role == "customer" and answered_terms:
+        make_consent_record(user=user)
     return user
+
+
+def make_consent_record(
+    *, user: User | None = None, granted: tuple[str, ...] = (), **overrides
+) -> ConsentRecord:
+    """A ledger row on the version in force, as a choice on the registration form makes."""
+    policy = current_version()
+    offered = ("personalisation", "statistics")
+    fields = {
+        "consent_id": f"{next(_sequence):032x}",
+        "action": "accept" if set(granted) == set(offered) else ("custom" if granted else "reject"),
+        "granted": ",".join(sorted(granted)),
+        "refused": ",".join(sorted(set(offered) - set(granted))),
+        "policy_version": policy.version,
+        "text_digest": "0" * 64,
+        "channel": "registration",
+        "user_id": user.id if user else None,
+    }
+    fields.update(overrides)
+    record = ConsentRecord(**fields)
+    db.session.add(record)
+    db.session.flush()
+    return record
 
 
 def make_cart(*, user: User | None = None, lines: dict | None = None, **overrides) -> Cart:
@@ -131,10 +166,12 @@ def make_customer(
     *,
     customer_type: str = "private",
     password: str | None = DEFAULT_PASSWORD,
+    answered_terms: bool = True,
     **overrides,
 ) -> User:
     """A customer with realistic Norwegian details; `password=None` for one who has none
-    (a guest from checkout, or registered by staff and not yet set up)."""
+    (a guest from checkout, or registered by staff and not yet set up). Like make_user, one
+    with a password has answered the privacy statement in force unless told otherwise."""
     n = next(_sequence)
     street, postcode, city = STREETS[n % len(STREETS)]
     fields = {
@@ -155,6 +192,8 @@ def make_customer(
     user = User(password_hash=hash_password(password) if password else None, **fields)
     db.session.add(user)
     db.session.flush()
+    if password and answered_terms:
+        make_consent_record(user=user)
     return user
 
 

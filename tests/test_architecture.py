@@ -26,6 +26,7 @@ RANKS = {
             "media",
             "signals",
             "page_cache",
+            "urls",
         ],
         0,
     ),

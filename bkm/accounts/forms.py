@@ -6,6 +6,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectMultipleField,
     StringField,
     TelField,
 )
@@ -140,6 +141,8 @@ def _new_password_fields():
 
 class RegistrationForm(CustomerDetailsForm):
     password, password_confirm = _new_password_fields()
+    # Optional consents, none ticked; the view offers the purposes from the consent registry.
+    formaal = SelectMultipleField(choices=[], validate_choice=True)
 
 
 class NewPasswordForm(BaseForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,12 +21,15 @@ from bkm.accounts.password_reset import (
 )
 from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
+from bkm.consent.recording import record_choice, store_choice
+from bkm.consent.state import current_consent
 from bkm.extensions import db
 from bkm.orders.document_mail import pdf_filename
 from bkm.orders.documents import documents_of, find_document, sales_document
 from bkm.orders.history import find_order, orders_of
 from bkm.orders.placing import INVOICE_DAYS
 from bkm.orders.shipments import shipped_quantities
+from bkm.urls import safe_local_path
 
 EMAIL_TAKEN = (
     "Det finnes allerede en konto med denne e-postadressen. Logg inn, eller be om nytt passord "
@@ -36,19 +37,10 @@ EMAIL_TAKEN = (
 )
 
 
-def _safe_next(target: str | None) -> str:
-    """Only paths on this site: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("catalog.index")
-
-
 @bp.route("/logg-inn", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_local_path(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -58,7 +50,7 @@ def login():
             db.session.commit()
             _start_session(user, remember=form.remember.data)
             flash(f"Velkommen, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_local_path(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -84,7 +76,9 @@ def register():
     if current_user.is_authenticated:
         flash("Du er allerede logget inn.", "info")
         return redirect(url_for("catalog.index"))
+    consent = current_consent()
     form = RegistrationForm()
+    form.formaal.choices = [(purpose.key, purpose.name) for purpose in consent.offered]
     if form.validate_on_submit():
         try:
             user = register_customer(form.details(), password=form.password.data, channel="web")
@@ -92,6 +86,10 @@ def register():
             db.session.rollback()
             form.email.errors.append(EMAIL_TAKEN)
         else:
+            # The registration form answers the privacy statement in force (R8.1).
+            choice, _ = record_choice(
+                consent, form.formaal.data or (), channel="registration", user_id=user.id
+            )
             verification.queue_verification_mail(user)
             db.session.commit()
             _start_session(user)
@@ -100,7 +98,9 @@ def register():
                 f"{user.email} – klikk på den for å bekrefte e-postadressen.",
                 "success",
             )
-            return redirect(url_for("catalog.index"))
+            response = redirect(url_for("catalog.index"))
+            store_choice(response, choice)
+            return response
     return render_template("accounts/register.html", form=form)
 
 

@@ -109,3 +109,9 @@ def search():
         prices=_prices_for(items),
         categories=top_categories(),
     )
+
+
+@bp.get("/kontakt")
+@cached_for_anonymous
+def contact():
+    return render_template("catalog/contact.html")

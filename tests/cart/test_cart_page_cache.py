@@ -7,6 +7,7 @@ from tests.test_page_cache import rename_behind_the_orms_back
 
 
 def test_product_page_with_the_cart_form_is_still_cached_for_anonymous_visitors(client, db, chairs):
+    client.has_chosen()  # a first visit shows the consent banner, whose form has a token
     first = client.get("/produkt/kinnarps-6000")
     html = page(first)
     assert 'data-testid="add-to-cart"' in html and "Legg i handlekurv" in html

@@ -46,6 +46,7 @@ def test_requests_from_elsewhere_or_unknown_fail(app, headers):
 
 
 def test_add_to_cart_from_a_foreign_site_is_refused_in_norwegian(client, db, desk):
+    client.has_chosen()  # past the consent banner, whose form would start a session
     response = add_to_cart(client, desk, headers={"Origin": "https://evil.example"})
     assert response.status_code == 403
     assert "Varen ble ikke lagt i handlekurven" in page(response)
