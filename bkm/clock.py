@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -16,3 +16,8 @@ def to_oslo(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime; the shop only handles aware times")
     return moment.astimezone(OSLO)
+
+
+def oslo_today() -> date:
+    """Today's date in Norway: deadlines and document dates follow the Oslo calendar."""
+    return to_oslo(utcnow()).date()

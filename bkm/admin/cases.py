@@ -17,9 +17,10 @@ from bkm.audit.recording import record_view
 from bkm.cases.handling import CaseError, add_message, case_search, cases_of_order, close_case
 from bkm.cases.handling import find_case as _find_case
 from bkm.cases.models import MAX_BODY
+from bkm.clock import oslo_today
 from bkm.extensions import db
 from bkm.forms import BaseForm, MaxLength, QueryForm, SingleLine, strip_text
-from bkm.orders.delivery import can_mark_delivered, delivered_on, today
+from bkm.orders.delivery import can_mark_delivered, delivered_on
 
 CASES_PER_PAGE = 25
 
@@ -60,7 +61,7 @@ def _case_helpers():
         "order_cases": cases_of_order,
         "can_mark_delivered": can_mark_delivered,
         "order_delivered_on": delivered_on,
-        "today": today,
+        "today": oslo_today,
     }
 
 

@@ -24,10 +24,11 @@ from bkm.admin.forms import (
 )
 from bkm.admin.views import page_number
 from bkm.audit.recording import record_view
+from bkm.clock import oslo_today
 from bkm.extensions import db
 from bkm.orders.cancelling import cancel_order
 from bkm.orders.confirming import confirm_order
-from bkm.orders.delivery import mark_delivered, today
+from bkm.orders.delivery import mark_delivered
 from bkm.orders.documents import DocumentError, documents_of, invoice_of
 from bkm.orders.handover import mark_picked_up, remaining_quantities, ship_lines
 from bkm.orders.history import find_order
@@ -198,7 +199,7 @@ def delivered(number: str):
         return _back(order)
     raw = (request.form.get("levert") or "").strip()
     try:
-        on = date.fromisoformat(raw) if raw else today()
+        on = date.fromisoformat(raw) if raw else oslo_today()
     except ValueError:
         on = None
     if on is None or len(raw) > 10:

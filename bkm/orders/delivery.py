@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bkm.clock import to_oslo, utcnow
+from bkm.clock import oslo_today, to_oslo, utcnow
 from bkm.database import UTCDateTime
 from bkm.extensions import db
 from bkm.orders.models import Order
@@ -32,10 +32,6 @@ class OrderDelivery(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-
-
-def today() -> date:
-    return to_oslo(utcnow()).date()
 
 
 def delivered_on(order: Order) -> date | None:
@@ -59,7 +55,7 @@ def mark_delivered(order: Order, on: date | None = None, by=None) -> OrderDelive
     """Record that a fully shipped delivery order reached the customer on `on` (default
     today): not in the future, not before the last shipment left. Raises ShipmentError
     (Norwegian). Never commits."""
-    on = on or today()
+    on = on or oslo_today()
     if order.delivery_method != "delivery":
         raise ShipmentError("Ordren skal hentes; den blir levert når kunden har hentet alt.")
     if order.status != SHIPPED:
@@ -69,7 +65,7 @@ def mark_delivered(order: Order, on: date | None = None, by=None) -> OrderDelive
         )
     if delivered_on(order) is not None:
         raise ShipmentError("Ordren er allerede registrert som levert.")
-    if on > today():
+    if on > oslo_today():
         raise ShipmentError("Leveringsdatoen kan ikke være fram i tid.")
     last_shipped = to_oslo(max(s.shipped_at for s in order.shipments)).date()
     if on < last_shipped:

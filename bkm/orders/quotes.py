@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from bkm.accounts.models import User
 from bkm.catalog.models import Product
-from bkm.clock import to_oslo, utcnow
+from bkm.clock import oslo_today, utcnow
 from bkm.extensions import db
 from bkm.mail.models import MailMessage
 from bkm.mail.outbox import queue_mail
@@ -50,10 +50,6 @@ class QuoteError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def oslo_today() -> date:
-    return to_oslo(utcnow()).date()
 
 
 def quote_number(quote_id: int) -> str:

@@ -16,9 +16,9 @@ from flask import current_app, has_request_context
 
 from bkm.accounts.mailing import mail_link
 from bkm.accounts.models import User
+from bkm.clock import oslo_today
 from bkm.mail.outbox import queue_mail
 from bkm.orders.cancelling import cancel_order
-from bkm.orders.delivery import today
 from bkm.orders.models import Order, OrderLine
 from bkm.orders.shipments import WITHDRAWAL_DAYS, shipped_quantities
 from bkm.orders.statuses import CANCELLED
@@ -60,7 +60,7 @@ def refusal(order: Order, on: date | None = None) -> str | None:
     if order.status == CANCELLED:
         return "Ordren er allerede kansellert."
     deadline = order.withdrawal_deadline_on
-    if deadline is not None and (on or today()) > deadline:
+    if deadline is not None and (on or oslo_today()) > deadline:
         return (
             f"Angrefristen gikk ut {deadline:%d.%m.%Y}. Er noe galt med varen, kan du "
             "reklamere på den i stedet."

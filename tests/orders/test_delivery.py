@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bkm.clock import oslo_today as today
 from bkm.clock import utcnow
-from bkm.orders.delivery import OrderDelivery, delivered_on, mark_delivered, today
+from bkm.orders.delivery import OrderDelivery, delivered_on, mark_delivered
 from bkm.orders.models import Order
 from bkm.orders.shipments import ShipmentError, withdrawal_deadline
 from tests.factories import make_customer, make_order, make_product, ship_all, ship_order
