@@ -20,6 +20,21 @@ SECRET_KEY = "bench-secret-key-not-for-production"
 SEED_TIMEOUT_S = 900  # the demo seed generates images; generous, but not unbounded
 
 
+def returning_visitor_cookie() -> str:
+    """The consent cookie of a visitor who answered the banner ("Avslå alle") on version 1.
+
+    Catalogue pages are measured as such a visitor sees them: a first visit carries the
+    banner's CSRF form, which no shared cache may serve, so it always renders.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
+    from bkm.consent.choice import SALT
+    from bkm.consent.registry import CHOICE_COOKIE
+
+    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"i": "0" * 32, "g": [], "v": 1})
+    return f"{CHOICE_COOKIE}={value}"
+
+
 def bench_environment(database_url: str, media_dir: Path, settings: list[str]) -> dict[str, str]:
     """The process environment for flask and gunicorn: ours, not the caller's BKM_* settings."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BKM_")}

@@ -162,7 +162,12 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
             f"shop ({configuration})", "wsgi:app", shop_env, log, "/helse"
         ) as server:
             for page, path in pages.items():
-                result = wrk.Result(page=page, url=server.base + path, configuration=configuration)
+                result = wrk.Result(
+                    page=page,
+                    url=server.base + path,
+                    configuration=configuration,
+                    cookie=database.returning_visitor_cookie(),
+                )
                 counted = queries.get(path, {})
                 if counted.get("status") == 200:
                     result.sql_statements = len(counted["statements"])

@@ -58,6 +58,7 @@ class Result:
     sql_statements: int | None = None  # per uncached render, from query_count.py
     problem: str = ""  # set when the page could not be measured
     others_cpu: float | None = None  # machine CPU share used by processes not ours during the run
+    cookie: str | None = None  # sent with every request, e.g. a returning visitor's consent
 
     @property
     def target(self) -> str:
@@ -117,6 +118,7 @@ def run_wrk(wrk: str, result: Result, threads: int, connections: int, duration: 
         "--timeout",
         "5s",
         "--latency",
+        *(["-H", f"Cookie: {result.cookie}"] if result.cookie else []),
         result.url,
     ]
     print(f"bench:   {' '.join(command[1:])}", flush=True)

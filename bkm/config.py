@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,6 +74,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _resolve_database(app)
     _require_shop_url_in_production(app)
     _require_bank_account_in_production(app)
+    _check_measurement_id(app)
 
 
 def is_production(app: Flask) -> bool:
@@ -119,6 +121,19 @@ def is_valid_bank_account(account: str) -> bool:
     remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
     check = 0 if remainder == 0 else 11 - remainder
     return check != 10 and check == int(digits[-1])
+
+
+GA_MEASUREMENT_ID = re.compile(r"G-[A-Z0-9]{4,20}")
+
+
+def _check_measurement_id(app: Flask) -> None:
+    """The id goes into every page with marketing consent: only a real GA4 id is accepted."""
+    value = app.config["GA_MEASUREMENT_ID"]
+    if value and not (isinstance(value, str) and GA_MEASUREMENT_ID.fullmatch(value)):
+        raise ConfigError(
+            f"BKM_GA_MEASUREMENT_ID {value!r} is not a GA4 measurement id such as G-ABC123XYZ. "
+            "Unset it to keep Google Analytics off."
+        )
 
 
 def _require_bank_account_in_production(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -54,3 +54,28 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def make_append_only(model: type, error: type[Exception]) -> None:
+    """Refuse, with `error`, every ORM change or delete of `model`'s rows, bulk ones included.
+
+    For records that are proof (the audit log, the consent ledger): rows are only ever added.
+    A foreign key's ON DELETE SET NULL still runs in the database when a person is erased.
+    """
+    name = model.__name__
+
+    @event.listens_for(model, "before_update")
+    def _refuse_update(_mapper, _connection, row) -> None:
+        raise error(f"{name} {row.id} cannot be changed")
+
+    @event.listens_for(model, "before_delete")
+    def _refuse_delete(_mapper, _connection, row) -> None:
+        raise error(f"{name} {row.id} cannot be deleted")
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _refuse_bulk_changes(state) -> None:
+        # session.execute(update(...)) and delete(...) skip the mapper events above.
+        if (state.is_update or state.is_delete) and any(
+            mapper.class_ is model for mapper in state.all_mappers
+        ):
+            raise error(f"{name} rows are append-only")

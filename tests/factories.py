@@ -276,13 +276,14 @@ def make_delivered_order(
     **overrides,
 ):
     """A delivery order shipped in full and marked delivered `days_ago` days ago (Oslo)."""
-    from bkm.orders.delivery import mark_delivered, today
+    from bkm.clock import oslo_today
+    from bkm.orders.delivery import mark_delivered
 
     overrides.setdefault("delivery_method", "delivery")
     order = make_order(customer, lines, **overrides)
     order.status = "confirmed"
     ship_all(order, at=utcnow() - timedelta(days=days_ago + 1))
-    mark_delivered(order, today() - timedelta(days=days_ago))
+    mark_delivered(order, oslo_today() - timedelta(days=days_ago))
     db.session.flush()
     return order
 

@@ -142,7 +142,9 @@ def _new_password_fields():
 class RegistrationForm(CustomerDetailsForm):
     password, password_confirm = _new_password_fields()
     # Optional consents, none ticked; the view offers the purposes from the consent registry.
-    formaal = SelectMultipleField(choices=[], validate_choice=True)
+    formaal = SelectMultipleField(
+        choices=[], invalid_choice_message="Ukjent samtykke. Last siden på nytt og prøv igjen."
+    )
 
 
 class NewPasswordForm(BaseForm):

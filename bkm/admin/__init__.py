@@ -13,4 +13,19 @@ def _staff_only():
     return require_role("staff", "manager")
 
 
-from bkm.admin import cases, credit_notices, documents, orders, quotes, views  # noqa: E402,F401  (routes)
+# consent_ledger, policy_versions, privacy and processors are the managers' privacy pages,
+# a blueprint nested in this one (bkm/admin/privacy.py).
+from bkm.admin import (  # noqa: E402,F401  (routes)
+    cases,
+    consent_ledger,
+    credit_notices,
+    documents,
+    orders,
+    policy_versions,
+    privacy,
+    processors,
+    quotes,
+    views,
+)
+
+bp.register_blueprint(privacy.bp)  # /admin/personvern, /admin/databehandlere, /admin/samtykker

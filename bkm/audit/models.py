@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bkm.clock import utcnow
-from bkm.database import UTCDateTime
+from bkm.database import UTCDateTime, make_append_only
 from bkm.extensions import db
 
 ACTIONS = ("viewed_customer", "viewed_order", "exported")
@@ -41,20 +41,4 @@ class AuditEntry(db.Model):
         return f"<AuditEntry {self.id} {self.action} {self.target}>"
 
 
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(_mapper, _connection, entry: AuditEntry) -> None:
-    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be changed")
-
-
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(_mapper, _connection, entry: AuditEntry) -> None:
-    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be deleted")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state) -> None:
-    """`session.execute(update(AuditEntry))` and `delete(AuditEntry)` skip the mapper events."""
-    if (state.is_update or state.is_delete) and any(
-        m.class_ is AuditEntry for m in state.all_mappers
-    ):
-        raise AuditLogIsAppendOnly("the audit log is append-only")
+make_append_only(AuditEntry, AuditLogIsAppendOnly)

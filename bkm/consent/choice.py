@@ -15,7 +15,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from bkm.consent.registry import CHOICE_LIFETIME, PURPOSES
 
-_SALT = "bkm-consent-choice"
+SALT = "bkm-consent-choice"
 _KNOWN = frozenset(p.key for p in PURPOSES if p.optional)
 MAX_COOKIE_LENGTH = 400  # ours are ~150 characters; anything far longer is not ours
 
@@ -32,7 +32,7 @@ def new_consent_id() -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
 
 
 def encode_choice(choice: Choice) -> str:

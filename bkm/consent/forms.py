@@ -10,6 +10,7 @@ from bkm.forms import BaseForm
 
 HANDLINGS = ("godta-alle", "avsla-alle", "tilpass", "lagre")
 FORM_CHANNELS = ("banner", "settings", "login")
+UNKNOWN_PURPOSE = "Ukjent formål. Last siden på nytt og prøv igjen."
 
 
 class ConsentForm(BaseForm):
@@ -20,7 +21,7 @@ class ConsentForm(BaseForm):
             AnyOf(HANDLINGS, message="Ukjent valg. Last siden på nytt og prøv igjen."),
         ]
     )
-    formaal = SelectMultipleField(choices=[])
+    formaal = SelectMultipleField(choices=[], invalid_choice_message=UNKNOWN_PURPOSE)
     kanal = HiddenField(
         default="banner",
         validators=[

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bkm.clock import utcnow
-from bkm.database import UTCDateTime
+from bkm.database import UTCDateTime, make_append_only
 from bkm.extensions import db
 
 ACTIONS = ("accept", "reject", "custom", "withdraw")
@@ -76,22 +76,7 @@ class ConsentRecord(db.Model):
         return f"<ConsentRecord {self.id} {self.action} {self.channel} v{self.policy_version}>"
 
 
-@event.listens_for(ConsentRecord, "before_update")
-def _refuse_update(_mapper, _connection, record: ConsentRecord) -> None:
-    raise ConsentLedgerIsAppendOnly(f"consent record {record.id} cannot be changed")
-
-
-@event.listens_for(ConsentRecord, "before_delete")
-def _refuse_delete(_mapper, _connection, record: ConsentRecord) -> None:
-    raise ConsentLedgerIsAppendOnly(f"consent record {record.id} cannot be deleted")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state) -> None:
-    if (state.is_update or state.is_delete) and any(
-        m.class_ is ConsentRecord for m in state.all_mappers
-    ):
-        raise ConsentLedgerIsAppendOnly("the consent ledger is append-only")
+make_append_only(ConsentRecord, ConsentLedgerIsAppendOnly)
 
 
 class PolicyVersion(db.Model):

@@ -189,6 +189,17 @@ def publish(draft: PolicyVersion, publisher_id: int | None) -> PolicyVersion:
     return draft
 
 
+def drafts() -> list[PolicyVersion]:
+    """The versions not yet published, newest first (the admin's list of versions)."""
+    return list(
+        db.session.scalars(
+            select(PolicyVersion)
+            .where(PolicyVersion.version.is_(None))
+            .order_by(PolicyVersion.id.desc())
+        )
+    )
+
+
 def published_versions() -> list[PolicyVersion]:
     current_version()
     return list(db.session.scalars(_published().order_by(PolicyVersion.version.desc())))

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from bkm.consent import bp
 from bkm.consent.forms import ConsentForm
-from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES, ConsentRecord, Processor
+from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES, ConsentRecord
 from bkm.consent.policy import current_version, published, published_versions, snapshot
 from bkm.consent.policy_text import parse
+from bkm.consent.processors import processors_register
 from bkm.consent.recording import record_choice, store_choice
 from bkm.consent.registry import COOKIES, PURPOSES
 from bkm.consent.state import current_consent, replace_consent, work_out_state
@@ -29,7 +30,7 @@ def choose():
     if not form.validate():
         if wants_json():
             return jsonify(reason=form.first_error()), 400
-        abort(400, description=form.first_error())
+        return _settings_page(state, error=form.first_error()), 400
     back = safe_local_path(form.neste.data)
     if form.handling.data == "tilpass":  # without JavaScript the choices are on their own page
         return redirect(url_for("consent.settings", neste=back), 303)
@@ -56,13 +57,18 @@ def choose():
 
 @bp.get("/cookie-innstillinger")
 def settings():
-    state = current_consent()
+    return _settings_page(current_consent())
+
+
+def _settings_page(state, error: str | None = None) -> str:
     given = state.granted if (state.choice or state.account_answer) else frozenset()
     return render_template(
         "consent/settings.html",
         state=state,
         given=given,
-        back=safe_local_path(request.args.get("neste")),
+        error=error,
+        # From the footer link: back here after saving, to see the new state.
+        back=safe_local_path(request.values.get("neste"), "consent.settings"),
         cookies=COOKIES,
         purposes=PURPOSES,
     )
@@ -93,9 +99,7 @@ def policy_version(version: int):
 
 
 def _render_policy(shown, *, latest: bool):
-    processors = db.session.scalars(
-        select(Processor).where(Processor.ended_on.is_(None)).order_by(Processor.name)
-    ).all()
+    processors, _ended = processors_register()
     return render_template(
         "consent/policy.html",
         shown=shown,

@@ -1,4 +1,4 @@
-"""`flask bkm seed`: the demo catalogue, its pictures and two staff accounts."""
+"""`flask bkm seed`: the demo catalogue, its pictures, two staff accounts and the processors."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bkm.demo.seeding import (
     demo_clock,
     seed_accounts,
     seed_categories,
+    seed_processors,
     seed_products,
 )
 from bkm.extensions import db
@@ -36,8 +37,8 @@ ROLE_NAMES = {"manager": "leder", "staff": "ansatt", "customer": "kunde"}
 )
 @with_appcontext
 def seed_command(allow_production: bool, if_empty: bool) -> None:
-    """Last inn demokatalogen: kategorier, varer med bilder og prishistorikk, og to
-    ansattkontoer. Det som finnes fra før, blir stående urørt."""
+    """Last inn demokatalogen: kategorier, varer med bilder og prishistorikk, to
+    ansattkontoer og databehandlerne. Det som finnes fra før, blir stående urørt."""
     if is_production(current_app) and not allow_production:
         raise click.ClickException(
             "Butikken kjører i produksjon. Demodata lastes bare inn med --allow-production."
@@ -52,10 +53,15 @@ def seed_command(allow_production: bool, if_empty: bool) -> None:
     with click.progressbar(product_specs(), label="Legger inn varer", show_pos=True) as specs:
         products = seed_products(specs, categories.by_slug, media_dir, now)
     accounts = seed_accounts()
+    processors = seed_processors()
     db.session.commit()
     # Passwords are shown only after the commit, so none is shown for an account never saved.
     _report_categories(categories)
     _report_products(products, time.perf_counter() - started)
+    if processors:
+        click.echo(f"La inn {len(processors)} databehandlere: {', '.join(processors)}.")
+    else:
+        click.echo("Ingen nye databehandlere: alle fantes fra før.")
     for account in accounts:
         _report_account(account)
 

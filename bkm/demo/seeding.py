@@ -1,7 +1,9 @@
-"""Loading the demo data: categories, products with price history and pictures, staff accounts.
+"""Loading the demo data: categories, products with price history and pictures, staff accounts,
+the register of processors.
 
-Each rule adds only what is missing (categories by slug, products by SKU, accounts by e-mail)
-and leaves existing rows exactly as they are, so running the seed again changes nothing.
+Each rule adds only what is missing (categories by slug, products by SKU, accounts by e-mail,
+processors by name) and leaves existing rows exactly as they are, so running the seed again
+changes nothing.
 The rules flush but never commit; the command that calls them commits.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from bkm.accounts.passwords import hash_password
 from bkm.catalog.models import Category, Product, ProductImage
 from bkm.catalog.pricing import set_price
 from bkm.clock import utcnow
+from bkm.consent.models import Processor
 from bkm.demo.catalogue_data import CATEGORY_TREE, CategoryNode
 from bkm.demo.listings import ImageSpec, PriceStep, ProductSpec
 from bkm.extensions import db
@@ -27,6 +30,44 @@ from bkm.extensions import db
 DEMO_ACCOUNTS = (
     ("leder@bruktekontormobler.no", "Demo Leder", "manager"),
     ("lager@bruktekontormobler.no", "Demo Lager", "staff"),
+)
+# The shop's processors (R1.4, R4.1): name, service, personal data, where, agreement date.
+DEMO_PROCESSORS = (
+    (
+        "Domeneshop AS",
+        "Drift av nettbutikken: server, database og sikkerhetskopier",
+        "Alt nettbutikken lagrer: kundekontoer, ordrer, fakturaer, saker og samtykkeloggen",
+        "Norge (Oslo)",
+        date(2024, 1, 15),
+    ),
+    (
+        "Mailjet SAS",
+        "Utsending av e-post fra nettbutikken: ordrebekreftelser, fakturaer og lenker til kontoen",
+        "Navn, e-postadresse og innholdet i e-postene",
+        "EU/EØS (Frankrike og Tyskland)",
+        date(2024, 1, 22),
+    ),
+    (
+        "SpareBank 1 Østlandet",
+        "Innbetalinger på faktura med KID og avstemming av betalinger",
+        "Navn, fakturanummer, KID, beløp og kontonummeret det ble betalt fra",
+        "Norge",
+        date(2023, 11, 1),
+    ),
+    (
+        "Posten Bring AS",
+        "Frakt og levering av varer som sendes",
+        "Navn, leveringsadresse, telefonnummer og e-postadresse",
+        "Norge",
+        date(2024, 2, 5),
+    ),
+    (
+        "Glåmdal Regnskapskontor AS",
+        "Regnskapsføring, merverdiavgift og årsoppgjør",
+        "Fakturaer og kreditnotaer med navn, adresse og organisasjonsnummer, og innbetalinger",
+        "Norge (Elverum)",
+        date(2023, 9, 1),
+    ),
 )
 FLUSH_EVERY = 100  # products; keeps the unit of work small without a flush per row
 
@@ -133,6 +174,30 @@ def seed_accounts(
         results.append(AccountResult(email, role, password))
     db.session.flush()
     return results
+
+
+def seed_processors(
+    processors: Iterable[tuple[str, str, str, str, date]] = DEMO_PROCESSORS,
+) -> list[str]:
+    """The names of the processors added now; one with the same name is left as it is."""
+    known = set(db.session.scalars(select(Processor.name)))
+    added = []
+    for name, service, data, location, agreement_date in processors:
+        if name in known:
+            continue
+        db.session.add(
+            Processor(
+                name=name,
+                service=service,
+                data=data,
+                location=location,
+                agreement_date=agreement_date,
+            )
+        )
+        known.add(name)
+        added.append(name)
+    db.session.flush()
+    return added
 
 
 def demo_clock() -> datetime:

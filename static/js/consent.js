@@ -42,7 +42,7 @@
         reveal(form, customize);
       });
     }
-    if (!banner) { return; }  // the settings pages reload on purpose: they show the new state
+    if (!banner) { return; }  // the settings pages post normally and come back showing the new state
 
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;

@@ -134,12 +134,13 @@ def commit():
 @pytest.fixture
 def new_watched_page(new_context):
     """Open pages in fresh browser contexts (own cookies, e.g. a second person), each watched
-    like `page`: console errors, uncaught exceptions and requests off 127.0.0.1 fail the test."""
+    like `page`: console errors, uncaught exceptions and requests off 127.0.0.1 fail the test.
+    Keyword arguments go to the context, e.g. `java_script_enabled=False`."""
     watches: list[PageWatch] = []
 
-    def _open():
+    def _open(**context_options):
         watch = PageWatch()
-        page = new_context().new_page()
+        page = new_context(**context_options).new_page()
         page.on("console", watch.on_console)
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
         page.on("request", watch.on_request)

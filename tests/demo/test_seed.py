@@ -14,9 +14,10 @@ from bkm.accounts.passwords import verify_password
 from bkm.catalog.models import Category, Product
 from bkm.catalog.pricing import price_display
 from bkm.clock import utcnow
+from bkm.consent.models import Processor
 from bkm.demo.catalogue_data import RANGES
 from bkm.demo.listings import product_specs, slugify
-from bkm.demo.seeding import seed_categories
+from bkm.demo.seeding import seed_categories, seed_processors
 
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -25,7 +26,9 @@ TOP_SLUGS = {
     "belysning", "konferansestoler", "resepsjon", "kantine-lounge",
 }  # fmt: skip
 PASSWORD_LINE = re.compile(r"Opprettet konto (\S+) \((\w+)\) med passord: (\S+)")
-SNAPSHOT_TABLES = ("categories", "products", "product_images", "price_changes", "users")
+SNAPSHOT_TABLES = (
+    "categories", "products", "product_images", "price_changes", "users", "processors",
+)  # fmt: skip
 
 
 def seed(runner) -> str:
@@ -97,6 +100,7 @@ def test_second_seed_changes_no_row_and_rewrites_no_picture(app, db, runner):
     assert {p: p.stat().st_mtime_ns for p in media_dir(app).glob("products/*.svg")} == files
     assert "Ingen nye varer" in output
     assert "Ingen nye kategorier" in output
+    assert "Ingen nye databehandlere" in output
 
 
 def test_second_seed_leaves_an_edited_product_alone_and_restores_a_lost_picture(app, db, runner):
@@ -224,3 +228,20 @@ def test_seed_if_empty_leaves_a_shop_with_products_alone(app, runner, db):
     assert result.exit_code == 0
     assert "allerede varer" in result.output
     assert db.session.scalar(select(func.count()).select_from(Product)) == 1
+
+
+def test_seed_fills_the_processors_register_once_and_leaves_edits_alone(db):
+    added = seed_processors()
+    db.session.commit()
+
+    register = {p.name: p for p in db.session.scalars(select(Processor))}
+    assert sorted(added) == sorted(register) and len(register) >= 5
+    assert {"Domeneshop AS", "Posten Bring AS", "SpareBank 1 Østlandet"} <= set(register)
+    assert all(p.ended_on is None and p.agreement_date < utcnow().date() for p in register.values())
+    register["Domeneshop AS"].location = "Endret av lederen"
+    db.session.commit()
+
+    assert seed_processors() == []
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Processor)) == len(register)
+    assert register["Domeneshop AS"].location == "Endret av lederen"
