@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from bkm import mail
     from bkm.database import install_sqlite_pragmas
-    from bkm.extensions import csrf, db, login_manager, migrate
+    from bkm.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -41,21 +41,24 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     import analytics
-    from bkm import accounts, admin, cart, catalog, consent, media
+    from bkm import accounts, admin, cart, catalog, clickstream, consent, media
     from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
     from bkm.orders import document_models as _document_models  # noqa: F401  (the same)
     from bkm.orders import quote_models as _quote_models  # noqa: F401  (the same)
+    from bkm.personal import models as _personal_models  # noqa: F401  (the same)
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(cart.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(admin.bp)
+    clickstream.init_app(app)  # before consent: see clickstream.init_app
     consent.init_app(app)
     analytics.init_app(app)
 

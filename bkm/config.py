@@ -58,7 +58,15 @@ DEFAULTS: dict[str, Any] = {
     # Consent, see bkm/consent/. Google Analytics stays off (and the shop makes no third-party
     # request at all) unless a GA4 measurement id such as "G-XXXXXXX" is set.
     "GA_MEASUREMENT_ID": None,
-    "POLICY_CACHE_SECONDS": 5,  # how long a worker may serve the privacy statement version it read
+    "POLICY_CACHE_SECONDS": 5,
+    # Clickstream, see bkm/clickstream/. Proxies (CIDRs) whose X-Forwarded-For is believed.
+    "TRUSTED_PROXIES": [],
+    "CLICKSTREAM_RECORDING": True,  # server-side page views; False turns them off
+    "CLICKSTREAM_FLUSH_SECONDS": 1.0,  # how often a worker writes its buffered page views
+    "CLICKSTREAM_RETENTION_DAYS": 180,  # raw events; the daily counts stay
+    "COLLECT_RATE_LIMIT": "600/minute",  # POST /collect per truncated IP address
+    "REDIS_URL": None,  # shared rate-limit counters across workers; None: each worker counts
+    # how long a worker may serve the privacy statement version it read
 }
 
 
@@ -75,6 +83,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _require_shop_url_in_production(app)
     _require_bank_account_in_production(app)
     _check_measurement_id(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
 
 
 def is_production(app: Flask) -> bool:

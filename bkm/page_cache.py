@@ -36,6 +36,8 @@ from flask import (
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bkm.page_context import page_description, restore_description
+
 VARY_HOOKS: list[Callable[[], str]] = []  # more request state a page depends on (e.g. consent)
 CSRF_KEY = "csrf_token"  # Flask-WTF's key in the session (and its token's in `g`)
 # A random CSRF key, and the "not fresh" mark Flask-Login adds to any session: nothing personal.
@@ -45,10 +47,10 @@ SHAREABLE_SESSION_KEYS = frozenset({CSRF_KEY, "_fresh"})
 class PageCache:
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str):
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
@@ -60,9 +62,9 @@ class PageCache:
             self._pages.move_to_end(key)
             return body
 
-    def put(self, key: str, body: bytes, ttl: float) -> None:
+    def put(self, key: str, entry, ttl: float) -> None:
         with self._lock:
-            self._pages[key] = (time.monotonic() + ttl, body)
+            self._pages[key] = (time.monotonic() + ttl, entry)
             self._pages.move_to_end(key)
             while len(self._pages) > self.max_entries:
                 self._pages.popitem(last=False)
@@ -99,8 +101,10 @@ def cached_for_anonymous(view):
         if cache is None or not _is_anonymous_request():
             return view(*args, **kwargs)
         key = "|".join([request.full_path, *(hook() for hook in VARY_HOOKS)])
-        body = cache.get(key)
-        if body is not None:
+        entry = cache.get(key)
+        if entry is not None:
+            body, description = entry
+            restore_description(description)  # the hooks after the view still see what it is
             return Response(body, mimetype="text/html")
         response = make_response(view(*args, **kwargs))
         personal = (
@@ -110,7 +114,11 @@ def cached_for_anonymous(view):
             or CSRF_KEY in g  # Flask-WTF keeps a generated token there: the page has a form
         )
         if response.status_code == 200 and not personal:
-            cache.put(key, response.get_data(), current_app.config["PAGE_CACHE_SECONDS"])
+            cache.put(
+                key,
+                (response.get_data(), page_description()),
+                current_app.config["PAGE_CACHE_SECONDS"],
+            )
         return response
 
     return wrapper

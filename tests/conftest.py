@@ -50,6 +50,7 @@ def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         # twenty queued writers can wait longer than production's 5 s.
         "SQLITE_BUSY_TIMEOUT_MS": 30_000,
         "SERVER_NAME": None,
+        "CLICKSTREAM_FLUSH_SECONDS": 0,  # page views written at the end of each request
     }
     config.update(overrides)
     return config

@@ -25,6 +25,7 @@ from bkm.orders.quotes import (
     status_label,
     status_of,
 )
+from bkm.personal import note_purchase, personalisation_applies
 
 UNREADABLE = "Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen."
 
@@ -106,6 +107,7 @@ def accept_quote_post(number: str):
     if not form.validate_on_submit():
         flash(_errors(form) or UNREADABLE, "error")
         return back
+    personalise = personalisation_applies()  # asked before the stock rows are locked
     try:
         order = accept_quote(found, current_user, delivery_method=form.delivery_method.data)
     except (QuoteError, OrderError) as error:
@@ -113,6 +115,8 @@ def accept_quote_post(number: str):
         flash(getattr(error, "message", str(error)), "error")
         return back
     queue_order_confirmation(order, order_url=mail_link("accounts.order", number=order.number))
+    if personalise:
+        note_purchase(current_user.id, [line.product for line in order.lines if line.product])
     order_number = order.number
     db.session.commit()
     flash(f"Tilbud {number} er godtatt. Takk for bestillingen!", "success")

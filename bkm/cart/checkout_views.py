@@ -28,6 +28,8 @@ from bkm.orders.documents import issue_order_confirmation
 from bkm.orders.history import find_order
 from bkm.orders.placing import INVOICE_DAYS, OrderError, shipping_price_ore
 from bkm.orders.shipments import WITHDRAWAL_DAYS
+from bkm.page_context import describe_page, note_event
+from bkm.personal import note_purchase, personalisation_applies
 
 PLACED_KEY = "placed_orders"  # order numbers this session placed: it may see their receipts
 PLACED_KEEP = 10
@@ -58,6 +60,7 @@ def _prefilled() -> CheckoutForm:
 
 
 def _page(form: CheckoutForm, summary, status: int = 200):
+    describe_page("checkout")
     response = make_response(
         render_template(
             "cart/checkout.html",
@@ -91,10 +94,12 @@ def checkout():
             db.session.rollback()
             return _to_cart(error.message)
         db.session.commit()
+        note_event("checkout_step", step="details")
         return _page(form, cart_summary(cart))
     if not form.validate():
         return _page(form, summary, 400)
     details = form.checkout_details()
+    personalise = personalisation_applies()  # asked before the stock rows are locked
     try:
         customer = current_user if current_user.is_authenticated else None
         customer = customer or guest_customer(form.details())
@@ -108,8 +113,12 @@ def checkout():
         return _to_cart(error.message)
     order_url = mail_link("accounts.order", number=order.number) if customer.password_hash else None
     queue_order_confirmation(order, order_url=order_url)
+    if personalise:  # a logged-in customer's profile grows with the order, or not at all
+        note_purchase(customer.id, [line.product for line in order.lines if line.product])
     number = order.number
     db.session.commit()
+    for line in order.lines:
+        note_event("purchase", product_id=line.product_id)
     _issue_confirmation_document(order)
     session[PLACED_KEY] = [*session.get(PLACED_KEY, [])[-(PLACED_KEEP - 1) :], number]
     return redirect(url_for("cart.receipt", number=number), code=303)

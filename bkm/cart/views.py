@@ -16,10 +16,11 @@ from bkm.cart.cart import (
     set_quantity,
 )
 from bkm.cart.forms import UnknownProduct, parse_product_id, parse_quantity
-from bkm.cart.origin import is_same_origin
 from bkm.cart.stock import CartError, NotInCart
 from bkm.catalog.models import Product
 from bkm.extensions import csrf, db
+from bkm.origin import is_same_origin
+from bkm.page_context import describe_page, note_event
 
 CROSS_ORIGIN_REFUSAL = (
     "Forespørselen ble avvist",
@@ -40,6 +41,7 @@ def _refused(error: CartError, target):
 
 @bp.get("/handlekurv")
 def view():
+    describe_page("cart")
     response = make_response(
         render_template("cart/view.html", summary=cart_summary(current_cart()))
     )
@@ -71,6 +73,7 @@ def add():
     except CartError as error:
         return _refused(error, back)
     db.session.commit()
+    note_event("add_to_cart", product_id=product.id, category_id=product.category_id)
     remember_cart(cart)
     flash(f"Lagt i handlekurven: {title}.", "success")
     return back

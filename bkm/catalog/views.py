@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+import bkm.personal as personal  # as a module: personal imports the catalogue in turn
 from bkm.catalog import bp
 from bkm.catalog.forms import ListingFilterForm
 from bkm.catalog.listing import (
@@ -23,6 +25,7 @@ from bkm.catalog.pricing import price_display, price_displays
 from bkm.catalog.search import plan_search
 from bkm.extensions import db
 from bkm.page_cache import cached_for_anonymous
+from bkm.page_context import describe_page
 
 
 def _prices_for(products) -> dict:
@@ -36,11 +39,17 @@ def _with_images(stmt):
 @bp.get("/")
 @cached_for_anonymous
 def index():
+    describe_page("front")
     arrivals = new_arrivals(current_app.config["NEW_ARRIVALS_COUNT"])
+    picks, offers = [], []
+    if personal.personalisation_applies():  # not for anonymous visitors: no query, cacheable
+        picks, offers = personal.front_page(current_user.id)
     return render_template(
         "catalog/index.html",
         arrivals=arrivals,
-        prices=_prices_for(arrivals),
+        picks=picks,
+        offers=offers,
+        prices=_prices_for([*arrivals, *picks, *offers]),
         categories=top_categories(),
         counts=product_counts_by_category(),
         grades=CONDITION_GRADES,
@@ -52,6 +61,7 @@ def index():
 def category(slug: str):
     page = parse_page(request.args.get("side"))
     node = db.first_or_404(select(Category).where(Category.slug == slug))
+    describe_page("category", category_id=node.id)
     form = ListingFilterForm(request.args)
     subtree = category_and_descendant_ids(node)
     brands = brand_counts(subtree)
@@ -80,19 +90,25 @@ def product(slug: str):
         select(Product).where(Product.slug == slug, Product.is_active.is_(True))
     ).options(selectinload(Product.price_changes))
     item = db.first_or_404(stmt)
-    return render_template(
+    describe_page("product", product_id=item.id, category_id=item.category_id)
+    page = render_template(
         "catalog/product.html",
         product=item,
         trail=breadcrumbs(item.category),
         price=price_display(item),
         grades=CONDITION_GRADES,
     )
+    if personal.personalisation_applies():  # a logged-in customer: never the cached path
+        personal.note_product_view(current_user.id, item)
+        db.session.commit()
+    return page
 
 
 @bp.get("/sok")
 @cached_for_anonymous
 def search():
     query = request.args.get("q", "").strip()
+    describe_page("search", search_query=query)
     page = parse_page(request.args.get("side"))
     plan = plan_search(query)
     pagination = None
@@ -114,4 +130,5 @@ def search():
 @bp.get("/kontakt")
 @cached_for_anonymous
 def contact():
+    describe_page("info")
     return render_template("catalog/contact.html")

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from bkm.consent.choice import Choice, encode_choice, new_consent_id
 from bkm.consent.models import ConsentRecord
@@ -120,9 +120,11 @@ def sync_cookies(response: Response, state: ConsentState) -> None:
         and VISITOR_COOKIE not in request.cookies
         and VISITOR_COOKIE not in being_set
     ):
+        visitor_id = secrets.token_hex(16)
+        g.new_visitor_id = visitor_id  # the clickstream records this response with it
         response.set_cookie(
             VISITOR_COOKIE,
-            secrets.token_hex(16),
+            visitor_id,
             max_age=int(CHOICE_LIFETIME.total_seconds()),
             **_cookie_options(),
         )

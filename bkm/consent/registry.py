@@ -124,6 +124,15 @@ COOKIES: tuple[CookieDeclaration, ...] = (
         ),
     ),
     CookieDeclaration(
+        name="bkm_okt",
+        purpose=STATISTICS,
+        lifetime="30 minutter etter siste side",
+        description=(
+            "Holder sammen sidene i ett besøk, så vi ser hvor mange sider et besøk har og hvor "
+            "lenge det varer."
+        ),
+    ),
+    CookieDeclaration(
         name="_ga",
         purpose=MARKETING,
         lifetime="2 år",

@@ -46,6 +46,7 @@ def choose():
         response = jsonify(
             granted=sorted(record.granted_purposes),
             refused=sorted(record.refused_purposes),
+            in_effect=sorted(new_state.granted),  # less than granted under GPC or DNT
             message=SAVED,
         )
     else:

@@ -24,6 +24,13 @@
     main.insertBefore(status, main.firstChild);
   }
 
+  function startStatistics() {  // what the server includes in pages from now on
+    if (document.querySelector("script[src$='/clickstream.js']")) { return; }
+    var script = document.createElement("script");
+    script.src = "/static/js/clickstream.js";
+    document.head.appendChild(script);
+  }
+
   function submitWithoutScript(form, submitter) {
     var field = document.createElement("input");
     field.type = "hidden";
@@ -63,6 +70,7 @@
         banner.remove();
         announce(result.message);
         if (hadFocus) { document.getElementById("innhold").focus(); }
+        if (result.in_effect.indexOf("statistics") !== -1) { startStatistics(); }
         document.dispatchEvent(new CustomEvent("bkm:consent", { detail: result }));
       }).catch(function () {
         submitWithoutScript(form, submitter);

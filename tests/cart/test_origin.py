@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from bkm.cart.origin import is_same_origin
+from bkm.origin import is_same_origin
 from tests.cart.conftest import add_to_cart, cart_rows, page
 
 

@@ -1,4 +1,5 @@
-"""A same-origin check for the one cart form that carries no CSRF token.
+"""A same-origin check for requests that carry no CSRF token: the add-to-cart form and the
+clickstream script's beacons.
 
 The add-to-cart form sits on product pages, which are shared from the anonymous micro-cache
 (bkm/page_cache.py). A CSRF token would give every visitor a session while rendering and

@@ -1,0 +1,143 @@
+"""Server-side recording: every page a visitor sees, and what they did, from the request.
+
+It runs after each response, so it works without JavaScript and for pages served from the
+page cache. Which table a request lands in is decided by consent, never by guesswork:
+- a visitor with statistics consent (and not a bot): events with their random visitor id
+  and visit id in `click_events`;
+- everyone else: a page view counted in `click_page_counts`, with what the server sees in
+  the request (path, kind of page, product, device class, referring site) and nothing that
+  could tell two visitors apart. Bots are counted there too, as device "bot".
+The IP address is truncated before it reaches any row; the full address is never kept.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Request, Response, current_app, g, request
+
+from bkm.clickstream.devices import BOT, classify
+from bkm.clickstream.visits import VISIT_COOKIE, continue_visit, parse_visit
+from bkm.clock import to_oslo, utcnow
+from bkm.consent.registry import STATISTICS, VISITOR_COOKIE
+from bkm.consent.state import current_consent
+from bkm.ip import truncated_client_ip
+from bkm.page_context import noted_events, page_description
+
+NOT_RECORDED = {"static", "media.file", "health", "clickstream.collect"}
+NOT_RECORDED_AREAS = {"admin", "analytics"}  # the staff's own work is not shop traffic
+PAGE_EVENTS = {"product": "product_view", "category": "category_view", "search": "search"}
+NEW_VISITOR_KEY = "new_visitor_id"
+
+
+def should_record(req: Request) -> bool:
+    endpoint = req.endpoint or ""
+    return (
+        current_app.config["CLICKSTREAM_RECORDING"]
+        and endpoint not in NOT_RECORDED
+        and endpoint.split(".", 1)[0] not in NOT_RECORDED_AREAS
+    )
+
+
+def is_page_view(response: Response) -> bool:
+    return (
+        request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
+    )
+
+
+def referrer_host(req: Request) -> str:
+    """Where the visitor came from: another site's host name only, never its path."""
+    referrer = req.referrer
+    if not referrer:
+        return ""
+    try:
+        host = (urlsplit(referrer).hostname or "").lower()
+    except ValueError:
+        return ""
+    own = (req.host or "").split(":", 1)[0].lower()
+    return "" if host == own else host[:100]
+
+
+def record(response: Response, buffer) -> None:
+    """Add this request's events to the worker's buffer (see buffer.py)."""
+    page_view = is_page_view(response)
+    events = noted_events()
+    if not page_view and not events:
+        return
+    device = classify(request.headers.get("User-Agent", ""))
+    description = page_description() or {}
+    state = g.get("consent_state") or current_consent()
+    if device.device_class == BOT or not state.allows(STATISTICS):
+        if page_view:
+            buffer.add_count(_count_key(description, device.device_class))
+        return
+    visitor_id = request.cookies.get(VISITOR_COOKIE) or g.get(NEW_VISITOR_KEY)
+    if not visitor_id:
+        return
+    now = utcnow()
+    visit = continue_visit(parse_visit(request.cookies.get(VISIT_COOKIE)), now)
+    keep_visit(response, visit)
+    common = _common_fields(now, device, visitor_id, visit.visit_id, description)
+    rows = []
+    if page_view:
+        rows.append({**common, "type": "page_view"})
+        if specific := PAGE_EVENTS.get(description.get("page_type", "")):
+            rows.append({**common, "type": specific})
+    for event_type, fields in events:
+        rows.append(
+            {
+                **common,
+                "type": event_type,
+                "product_id": fields.get("product_id", common["product_id"]),
+                "category_id": fields.get("category_id", common["category_id"]),
+                "checkout_step": str(fields.get("step", ""))[:20],
+            }
+        )
+    buffer.add_events(rows)
+
+
+def keep_visit(response: Response, visit) -> None:
+    response.set_cookie(
+        VISIT_COOKIE,
+        visit.cookie_value(),
+        max_age=30 * 60,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+
+
+def _common_fields(now, device, visitor_id: str, visit_id: str, description: dict) -> dict:
+    args = request.args
+    return {
+        "at": now,
+        "path": request.path[:300],
+        "page_type": description.get("page_type", "")[:20],
+        "product_id": description.get("product_id"),
+        "category_id": description.get("category_id"),
+        "search_query": description.get("search_query", ""),
+        "checkout_step": "",
+        "duration_ms": None,
+        "referrer_host": referrer_host(request),
+        "utm_source": args.get("utm_source", "")[:100],
+        "utm_medium": args.get("utm_medium", "")[:100],
+        "utm_campaign": args.get("utm_campaign", "")[:100],
+        "device": device.device_class,
+        "os": device.os,
+        "browser": device.browser,
+        "ip_prefix": truncated_client_ip(request, current_app.config["TRUSTED_PROXIES"]),
+        "visitor_id": visitor_id,
+        "visit_id": visit_id,
+    }
+
+
+def _count_key(description: dict, device_class: str) -> tuple:
+    return (
+        to_oslo(utcnow()).date(),
+        request.path[:300],
+        description.get("page_type", "")[:20],
+        description.get("product_id") or 0,
+        description.get("category_id") or 0,
+        device_class,
+        referrer_host(request),
+    )

@@ -1,0 +1,44 @@
+"""Visits: a visit ends after 30 minutes without a page, and at midnight Oslo time.
+
+The visit lives in the statistics cookie `bkm_okt` ("<visit id>.<unix time of the last
+event>"), so every worker agrees on it without shared state. Only visitors with statistics
+consent have it; the consent code expires it with the rest of that purpose.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bkm.clock import to_oslo
+
+VISIT_COOKIE = "bkm_okt"
+IDLE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_id: str
+    last_seen: datetime
+
+    def cookie_value(self) -> str:
+        return f"{self.visit_id}.{int(self.last_seen.timestamp())}"
+
+
+def parse_visit(value: str | None) -> Visit | None:
+    visit_id, _, stamp = (value or "").partition(".")
+    if len(visit_id) != 32 or not visit_id.isalnum() or not stamp.isdigit() or len(stamp) > 12:
+        return None
+    return Visit(visit_id, datetime.fromtimestamp(int(stamp), UTC))
+
+
+def continue_visit(previous: Visit | None, now: datetime) -> Visit:
+    """The same visit if it was active within 30 minutes on the same Oslo day, else a new one."""
+    if (
+        previous is not None
+        and timedelta(0) <= now - previous.last_seen < IDLE
+        and to_oslo(previous.last_seen).date() == to_oslo(now).date()
+    ):
+        return Visit(previous.visit_id, now)
+    return Visit(secrets.token_hex(16), now)
