@@ -16,7 +16,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from bkm.consent.registry import CHOICE_LIFETIME, PURPOSES
 
 SALT = "bkm-consent-choice"
-_KNOWN = frozenset(p.key for p in PURPOSES if p.optional)
+_KNOWN = frozenset(p.key for p in PURPOSES if p.optional and p.in_banner)
 MAX_COOKIE_LENGTH = 400  # ours are ~150 characters; anything far longer is not ours
 
 

@@ -18,7 +18,7 @@ from bkm.database import UTCDateTime, make_append_only
 from bkm.extensions import db
 
 ACTIONS = ("accept", "reject", "custom", "withdraw")
-CHANNELS = ("banner", "settings", "login", "registration", "checkout", "mypage")
+CHANNELS = ("banner", "settings", "login", "registration", "checkout", "mypage", "email", "staff")
 CHANNEL_NAMES = {
     "banner": "Informasjonskapsel-banneret",
     "settings": "Cookie-innstillinger",
@@ -26,6 +26,8 @@ CHANNEL_NAMES = {
     "registration": "Registrering",
     "checkout": "Kassen",
     "mypage": "Min side",
+    "email": "Lenke i e-post",
+    "staff": "Registrert av oss etter din henvendelse",
 }
 ACTION_NAMES = {
     "accept": "Godtok alle",

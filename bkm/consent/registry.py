@@ -15,6 +15,7 @@ NECESSARY = "necessary"
 STATISTICS = "statistics"
 PERSONALISATION = "personalisation"
 MARKETING = "marketing"
+NEWSLETTER = "newsletter"
 
 CHOICE_LIFETIME = timedelta(days=365)  # then the banner asks again
 
@@ -28,6 +29,7 @@ class Purpose:
     why: str
     optional: bool = True
     needs_setting: str | None = None  # offered only when this setting is configured
+    in_banner: bool = True  # False: asked for with its own box where it applies (newsletter)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,17 @@ PURPOSES: tuple[Purpose, ...] = (
         by_whom="Google Ireland Ltd., som vår databehandler.",
         why="For å se hvor besøkende kommer fra og hvor ofte de kommer tilbake.",
         needs_setting="GA_MEASUREMENT_ID",
+    ),
+    Purpose(
+        key=NEWSLETTER,
+        name="Nyhetsbrev",
+        what="E-postadressen din og at du har bekreftet at du vil ha nyhetsbrevet.",
+        by_whom="Bare oss.",
+        why=(
+            "For å sende deg nyheter og tilbud på e-post. Du melder deg av med lenken nederst i "
+            "hvert nyhetsbrev eller på Min side."
+        ),
+        in_banner=False,
     ),
 )
 
@@ -164,7 +177,7 @@ def offered_purposes(config: Mapping) -> tuple[Purpose, ...]:
     return tuple(
         p
         for p in PURPOSES
-        if p.optional and (p.needs_setting is None or config.get(p.needs_setting))
+        if p.optional and p.in_banner and (p.needs_setting is None or config.get(p.needs_setting))
     )
 
 

@@ -1,0 +1,9 @@
+"""The newsletter and direct marketing by consent: double opt-in subscriptions, newsletters
+sent through the outbox exactly once per recipient, one-click unsubscribe (RFC 8058), offers
+from earlier purchases, and the customers' say on sales calls and catalogues."""
+
+from flask import Blueprint
+
+bp = Blueprint("newsletter", __name__)
+
+from bkm.newsletter import models  # noqa: E402,F401  (tables known to migrations)
