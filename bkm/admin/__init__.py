@@ -20,6 +20,8 @@ from bkm.admin import (  # noqa: E402,F401  (routes)
     consent_ledger,
     credit_notices,
     documents,
+    marketing_lists,
+    newsletters,
     orders,
     policy_versions,
     privacy,

@@ -6,4 +6,8 @@ from flask import Blueprint
 
 bp = Blueprint("newsletter", __name__)
 
-from bkm.newsletter import models  # noqa: E402,F401  (tables known to migrations)
+from bkm.newsletter import (  # noqa: E402,F401  (tables and routes)
+    models,
+    preference_views,
+    subscription_views,
+)
