@@ -83,7 +83,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _require_shop_url_in_production(app)
     _require_bank_account_in_production(app)
     _check_measurement_id(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "bkmmemory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
 
 

@@ -18,6 +18,7 @@ IPV6_PREFIX = 48
 UNKNOWN = "0.0.0.0"
 
 
+@lru_cache(maxsize=4096)
 def truncate_ip(address: str | None) -> str:
     """'192.0.2.7' -> '192.0.0.0'; '2001:db8:85a3::8a2e:370:7334' -> '2001:db8:85a3::'."""
     try:

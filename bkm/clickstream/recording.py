@@ -26,7 +26,9 @@ from bkm.page_context import noted_events, page_description
 
 NOT_RECORDED = {"static", "media.file", "health", "clickstream.collect"}
 NOT_RECORDED_AREAS = {"admin", "analytics"}  # the staff's own work is not shop traffic
+# A page view is one row; on these pages its type says more. Page views = all four types.
 PAGE_EVENTS = {"product": "product_view", "category": "category_view", "search": "search"}
+PAGE_VIEW_TYPES = ("page_view", *PAGE_EVENTS.values())
 NEW_VISITOR_KEY = "new_visitor_id"
 
 
@@ -79,10 +81,8 @@ def record(response: Response, buffer) -> None:
     keep_visit(response, visit)
     common = _common_fields(now, device, visitor_id, visit.visit_id, description)
     rows = []
-    if page_view:
-        rows.append({**common, "type": "page_view"})
-        if specific := PAGE_EVENTS.get(description.get("page_type", "")):
-            rows.append({**common, "type": specific})
+    if page_view:  # one row per page: a product page's view is its product_view
+        rows.append({**common, "type": PAGE_EVENTS.get(common["page_type"], "page_view")})
     for event_type, fields in events:
         rows.append(
             {

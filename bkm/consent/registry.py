@@ -16,6 +16,8 @@ STATISTICS = "statistics"
 PERSONALISATION = "personalisation"
 MARKETING = "marketing"
 NEWSLETTER = "newsletter"
+SALES_CALLS = "sales_calls"
+CATALOGUES = "catalogues"
 
 CHOICE_LIFETIME = timedelta(days=365)  # then the banner asks again
 
@@ -101,6 +103,22 @@ PURPOSES: tuple[Purpose, ...] = (
             "For å sende deg nyheter og tilbud på e-post. Du melder deg av med lenken nederst i "
             "hvert nyhetsbrev eller på Min side."
         ),
+        in_banner=False,
+    ),
+    Purpose(
+        key=SALES_CALLS,
+        name="Telefonsalg",
+        what="Navnet og telefonnummeret ditt, og at du har sagt ja til å bli ringt.",
+        by_whom="Bare oss.",
+        why="For å ringe deg med tilbud, bare hverdager kl. 09–21.",
+        in_banner=False,
+    ),
+    Purpose(
+        key=CATALOGUES,
+        name="Kataloger i posten",
+        what="Navnet og postadressen din, og at du har sagt ja til kataloger.",
+        by_whom="Bare oss, og trykkeriet eller Posten som sender katalogen.",
+        why="For å sende deg kataloger og tilbud i posten.",
         in_banner=False,
     ),
 )

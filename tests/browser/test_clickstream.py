@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from bkm.clickstream.models import ClickEvent, PageCount
+from bkm.clickstream.recording import PAGE_VIEW_TYPES
 from bkm.clickstream.visits import VISIT_COOKIE
 from bkm.consent.registry import VISITOR_COOKIE
 from bkm.extensions import db
@@ -274,8 +275,9 @@ def test_a_consenting_visit_is_recorded_under_one_visitor_and_one_visit(
     # The script's product click: that product, on the listing it was chosen from.
     clicks = [(row.product_id, row.path) for row in rows if row.type == "product_click"]
     assert clicks == [(chosen.id, shop.category_path)]
-    # The server's page views: the listing and the three products, in order.
-    assert [row.path for row in rows if row.type == "page_view"] == [
+    # The server's page views, one row each (a product page's is its product_view): the
+    # listing and the three products, in order.
+    assert [row.path for row in rows if row.type in PAGE_VIEW_TYPES] == [
         shop.category_path,
         *(Shop.path_of(p) for p in viewed),
     ]

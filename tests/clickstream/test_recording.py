@@ -38,18 +38,10 @@ def test_a_consenting_visitor_is_recorded_with_a_random_visitor_id_and_a_visit(c
     visitor_id = client.get_cookie(VISITOR_COOKIE).value
     browse(client, "/", "/kategori/kontorstoler", "/produkt/kinnarps-6000", "/sok?q=stol")
     rows = events()
-    assert [r.type for r in rows] == [
-        "page_view",
-        "page_view",
-        "category_view",
-        "page_view",
-        "product_view",
-        "page_view",
-        "search",
-    ]
+    assert [r.type for r in rows] == ["page_view", "category_view", "product_view", "search"]
     assert {r.visitor_id for r in rows} == {visitor_id}
     assert len({r.visit_id for r in rows}) == 1
-    product_view = rows[4]
+    product_view = rows[2]
     assert (product_view.product_id, product_view.category_id) == (shop.id, shop.category_id)
     assert rows[-1].search_query == "stol"
     assert {(r.device, r.os, r.browser) for r in rows} == {("computer", "Linux", "Firefox")}
