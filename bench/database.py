@@ -20,9 +20,11 @@ SECRET_KEY = "bench-secret-key-not-for-production"
 SEED_TIMEOUT_S = 900  # the demo seed generates images; generous, but not unbounded
 
 
-def returning_visitor_cookie() -> str:
-    """The consent cookie of a visitor who answered the banner ("Avslå alle") on version 1.
+def returning_visitor_cookie(granted: tuple[str, ...] = ()) -> str:
+    """The consent cookie of a visitor who answered the banner on version 1.
 
+    By default the answer was "Avslå alle"; `granted` names the purposes given instead, e.g.
+    `("statistics",)` for a visitor whose clicks the clickstream may record.
     Catalogue pages are measured as such a visitor sees them: a first visit carries the
     banner's CSRF form, which no shared cache may serve, so it always renders.
     """
@@ -31,7 +33,8 @@ def returning_visitor_cookie() -> str:
     from bkm.consent.choice import SALT
     from bkm.consent.registry import CHOICE_COOKIE
 
-    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"i": "0" * 32, "g": [], "v": 1})
+    choice = {"i": "0" * 32, "g": sorted(granted), "v": 1}
+    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(choice)
     return f"{CHOICE_COOKIE}={value}"
 
 

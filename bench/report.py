@@ -167,6 +167,7 @@ def write_json(
     verdict: Verdict,
     sale: CheckoutResult | None,
     args: argparse.Namespace,
+    collector: dict | None = None,
 ) -> None:
     document = {
         "target_ratio": TARGET_RATIO,
@@ -192,6 +193,7 @@ def write_json(
             for r in results
         ],
         "checkout": None if sale is None else _checkout_json(sale),
+        "collector": collector,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -4,12 +4,15 @@ Builds a throw-away database (upgrade + demo seed), serves a bare Flask app and 
 with the same gunicorn setup in turn, loads each page with wrk on 127.0.0.1 and prints a
 table. The shop is measured as configured (page micro-cache on) and again with the cache off;
 then simulated shoppers place orders through the checkout (orders/second, checked in the
-database).
+database); last, the clickstream collector takes POST /collect with 1 and with 20 events
+(events/second, checked against the rows in click_events) and the product page is measured
+with server-side recording on and off (collector.py).
 The target is that the product page, as configured, reaches at least half of hello-world's
 requests/second. See bench/README.md for how to read the figures.
 
-Exit codes: 0 figures printed (target met or missed), 1 a page or the checkout had errors,
-2 the benchmark could not be set up (no wrk, seed failed, database not empty, ...).
+Exit codes: 0 figures printed (targets met or missed), 1 a page, the checkout or the
+collector had errors (or lost events), 2 the benchmark could not be set up (no wrk, seed
+failed, database not empty, ...).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 if not __package__:  # run as a script (bench/run.py): import bench.* from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import checkout_pass, database, machine, report, servers, wrk
+from bench import checkout_pass, collector, database, machine, report, servers, wrk
 from bench.base import BenchError, tail
 from bench.checkout import SHOPPERS
 
@@ -67,6 +70,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--shoppers", type=int, default=SHOPPERS, help=f"checkout shoppers ({SHOPPERS})"
+    )
+    parser.add_argument(
+        "--no-collector",
+        action="store_true",
+        help="skip the clickstream pass (POST /collect throughput, recording's cost)",
     )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
@@ -180,17 +188,37 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         sale = checkout_pass.measure(env, database_url, log, args.shoppers, args.duration, also)
 
     baseline = hello.requests_per_sec
+    clicks = None
+    if not args.no_collector:
+        clicks = collector.measure(
+            wrk_path,
+            env,
+            database_url,
+            catalogue.product_slug,
+            baseline,
+            args,
+            workdir,
+            lambda result, server: measure(wrk_path, result, server, args),
+        )
     products = [r for r in results if r.page == PRODUCT_PAGE]
     uncached = products[1] if len(products) > 1 else None
     verdict = report.judge(products[0], uncached, baseline)
     report.print_table(results, baseline)
     if sale is not None:
         report.print_checkout(sale)
+    if clicks is not None:
+        collector.print_report(clicks)
     report.print_problems(results, sale)
+    if clicks is not None:
+        collector.print_problems(clicks)
     print("\n".join(verdict.lines))
+    if clicks is not None:
+        print("\n".join(collector.verdict_lines(clicks)))
     if args.json:
-        report.write_json(args.json, results, baseline, catalogue, verdict, sale, args)
-    return 1 if any(r.failed for r in results) or (sale and sale.failed) else 0
+        document = None if clicks is None else collector.to_json(clicks)
+        report.write_json(args.json, results, baseline, catalogue, verdict, sale, args, document)
+    failed = any(r.failed for r in results) or (sale and sale.failed)
+    return 1 if failed or (clicks and clicks.failed) else 0
 
 
 def _terminated(*_) -> None:

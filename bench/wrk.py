@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from bench.base import BenchError, tail
+from bench.base import ROOT, BenchError, tail
 
 
 def ensure_wrk() -> str:
@@ -59,6 +61,7 @@ class Result:
     problem: str = ""  # set when the page could not be measured
     others_cpu: float | None = None  # machine CPU share used by processes not ours during the run
     cookie: str | None = None  # sent with every request, e.g. a returning visitor's consent
+    headers: dict[str, str] = field(default_factory=dict)  # more headers, e.g. a User-Agent
 
     @property
     def target(self) -> str:
@@ -108,8 +111,20 @@ def parse_wrk(output: str, result: Result) -> Result:
     return result
 
 
-def run_wrk(wrk: str, result: Result, threads: int, connections: int, duration: int) -> Result:
-    """Load result.url for duration seconds and fill result from wrk's report."""
+def run_wrk(
+    wrk: str,
+    result: Result,
+    threads: int,
+    connections: int,
+    duration: int,
+    script: Path | None = None,
+    script_env: dict[str, str] | None = None,
+) -> Result:
+    """Load result.url for duration seconds and fill result from wrk's report.
+
+    With `script`, wrk runs that Lua file (`-s`), which builds the request itself (e.g. a
+    POST); `script_env` adds environment variables for it to read with os.getenv.
+    """
     command = [
         wrk,
         f"-t{threads}",
@@ -119,13 +134,17 @@ def run_wrk(wrk: str, result: Result, threads: int, connections: int, duration: 
         "5s",
         "--latency",
         *(["-H", f"Cookie: {result.cookie}"] if result.cookie else []),
+        *(part for name, value in result.headers.items() for part in ("-H", f"{name}: {value}")),
+        *(["-s", str(script)] if script else []),
         result.url,
     ]
-    print(f"bench:   {' '.join(command[1:])}", flush=True)
+    shown = [_relative(part) if script and part == str(script) else part for part in command]
+    print(f"bench:   {' '.join(shown[1:])}", flush=True)
+    env = {**os.environ, **script_env} if script_env else None
     try:
         # wrk stops itself after -d; the timeout only guards against it hanging.
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=duration + 30, check=False
+            command, capture_output=True, text=True, timeout=duration + 30, check=False, env=env
         )
     except subprocess.TimeoutExpired:
         result.problem = "wrk did not finish in time"
@@ -133,4 +152,16 @@ def run_wrk(wrk: str, result: Result, threads: int, connections: int, duration: 
     if done.returncode != 0:
         result.problem = f"wrk exited {done.returncode}: {tail(done.stderr, 3)}"
         return result
+    if script and done.stderr.strip():
+        # A Lua error does not stop wrk: it goes on sending plain GETs. Not our request.
+        result.problem = f"wrk's script failed: {tail(done.stderr, 1)}"
+        return result
     return parse_wrk(done.stdout, result)
+
+
+def _relative(path: str) -> str:
+    """A path under the repository as bench/…, for printing."""
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return path

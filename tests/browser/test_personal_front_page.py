@@ -103,7 +103,7 @@ def shopper(commit):
 
 def log_in(page, user) -> None:
     page.goto("/konto/logg-inn")
-    page.get_by_label("E-post").fill(user.email)
+    page.get_by_label("E-post", exact=True).fill(user.email)
     page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()

@@ -145,7 +145,7 @@ def shop_as_guest(page, chair, desk) -> str:
     form = page.get_by_test_id("checkout-form")
     form.get_by_role("radio", name="Privat", exact=True).check()
     form.get_by_label("Fullt navn").fill(BUYER["name"])
-    form.get_by_label("E-post").fill(BUYER["email"])
+    form.get_by_label("E-post", exact=True).fill(BUYER["email"])
     form.get_by_label("Telefon").fill(BUYER["phone"])
     address = form.get_by_role("group", name="Adresse", exact=True)
     address.get_by_label("Gateadresse").fill(BUYER["street"])
@@ -166,7 +166,7 @@ def shop_as_guest(page, chair, desk) -> str:
 
 def staff_log_in(page, user) -> None:
     page.goto("/konto/logg-inn")
-    page.get_by_label("E-post").fill(user.email)
+    page.get_by_label("E-post", exact=True).fill(user.email)
     page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()
