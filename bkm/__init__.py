@@ -57,7 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(cart.bp)
     app.register_blueprint(media.bp)
-    app.register_blueprint(newsletter.bp)
+    newsletter.init_app(app)
     app.register_blueprint(admin.bp)
     clickstream.init_app(app)  # before consent: see clickstream.init_app
     consent.init_app(app)

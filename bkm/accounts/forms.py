@@ -25,6 +25,15 @@ from bkm.forms import (
 )
 
 EMAIL_FORMAT = "Skriv en gyldig e-postadresse, for eksempel navn@firma.no."
+NEWSLETTER_LABEL = (
+    "Ja, send meg nyhetsbrev med nyheter og tilbud på e-post. Du kan melde deg av når som helst."
+)
+
+
+def newsletter_box() -> BooleanField:
+    """The newsletter's own box (R3.8): never ticked in advance, apart from every other consent.
+    Ticking it only asks; the subscription counts once the link in the mail is opened."""
+    return BooleanField(NEWSLETTER_LABEL, default=False)
 
 
 class LoginForm(BaseForm):
@@ -145,6 +154,7 @@ class RegistrationForm(CustomerDetailsForm):
     formaal = SelectMultipleField(
         choices=[], invalid_choice_message="Ukjent samtykke. Last siden på nytt og prøv igjen."
     )
+    nyhetsbrev = newsletter_box()
 
 
 class NewPasswordForm(BaseForm):

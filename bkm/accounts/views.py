@@ -24,6 +24,7 @@ from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.consent.recording import record_choice, store_choice
 from bkm.consent.state import current_consent
 from bkm.extensions import db
+from bkm.newsletter.subscriptions import request_subscription
 from bkm.orders.document_mail import pdf_filename
 from bkm.orders.documents import documents_of, find_document, sales_document
 from bkm.orders.history import find_order, orders_of
@@ -90,6 +91,8 @@ def register():
             choice, _ = record_choice(
                 consent, form.formaal.data or (), channel="registration", user_id=user.id
             )
+            if form.nyhetsbrev.data:  # its own box; counts once the mailed link is opened
+                request_subscription(user, "registration")
             verification.queue_verification_mail(user)
             db.session.commit()
             _start_session(user)

@@ -13,8 +13,10 @@ from bkm.accounts.password_reset import queue_welcome_mail
 from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.admin import bp
 from bkm.admin.forms import CustomerSearchForm, StaffCustomerForm
+from bkm.admin.marketing_lists import ReservationForm, StaffContactForm
 from bkm.audit.recording import record_view
 from bkm.extensions import db
+from bkm.newsletter.preferences import SOURCE_LABELS, preferences_of
 from bkm.orders.history import orders_of
 from bkm.orders.models import Order
 
@@ -71,11 +73,16 @@ def customer(user_id: int):
         raise NotFound()
     record_view(current_user, person.id, "viewed_customer", f"customer:{person.id}")
     db.session.commit()
+    contact = preferences_of(user_id)
     return render_template(
         "admin/customer.html",
         person=db.session.get(User, user_id),
         orders=orders_of(user_id),
         channel_labels=CHANNEL_LABELS,
+        contact=contact,
+        contact_form=StaffContactForm.for_customer(contact, formdata=None),
+        reservation_form=ReservationForm.for_customer(contact, formdata=None),
+        source_labels=SOURCE_LABELS,
     )
 
 

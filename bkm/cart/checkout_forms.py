@@ -9,7 +9,7 @@ from __future__ import annotations
 from wtforms import BooleanField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired
 
-from bkm.accounts.forms import CustomerDetailsForm
+from bkm.accounts.forms import CustomerDetailsForm, newsletter_box
 from bkm.forms import MaxLength, Postcode, SingleLine, strip_text
 from bkm.orders.placing import CheckoutDetails
 
@@ -56,6 +56,7 @@ class CheckoutForm(CustomerDetailsForm):
         "Jeg har lest salgsbetingelsene",
         validators=[DataRequired("Du må bekrefte at du har lest salgsbetingelsene.")],
     )
+    nyhetsbrev = newsletter_box()  # optional and apart from the terms (R3.8)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

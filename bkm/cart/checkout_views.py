@@ -23,6 +23,7 @@ from bkm.cart.holds import HOLD_MINUTES, hold_cart
 from bkm.cart.stock import CartError, NotEnoughStock, SoldOut
 from bkm.extensions import db
 from bkm.money import vat_part_ore
+from bkm.newsletter.subscriptions import request_subscription
 from bkm.orders.confirmation import queue_order_confirmation
 from bkm.orders.documents import issue_order_confirmation
 from bkm.orders.history import find_order
@@ -113,6 +114,8 @@ def checkout():
         return _to_cart(error.message)
     order_url = mail_link("accounts.order", number=order.number) if customer.password_hash else None
     queue_order_confirmation(order, order_url=order_url)
+    if form.nyhetsbrev.data:  # asked in the order's transaction: both stand, or neither
+        request_subscription(customer, "checkout")
     if personalise:  # a logged-in customer's profile grows with the order, or not at all
         note_purchase(customer.id, [line.product for line in order.lines if line.product])
     number = order.number

@@ -44,11 +44,17 @@ def index():
     picks, offers = [], []
     if personal.personalisation_applies():  # not for anonymous visitors: no query, cacheable
         picks, offers = personal.front_page(current_user.id)
+    targeted = []  # offers for buyers in given categories who get the newsletter (R1.2)
+    if current_user.is_authenticated and current_user.role == "customer":
+        from bkm.newsletter.offers import targeted_offers
+
+        targeted = targeted_offers(current_user.id)
     return render_template(
         "catalog/index.html",
         arrivals=arrivals,
         picks=picks,
         offers=offers,
+        targeted_offers=targeted,
         prices=_prices_for([*arrivals, *picks, *offers]),
         categories=top_categories(),
         counts=product_counts_by_category(),

@@ -184,6 +184,9 @@ CHOICE_COOKIE = "bkm_samtykke"
 VISITOR_COOKIE = "bkm_besok"
 
 _PURPOSE_BY_KEY = {purpose.key: purpose for purpose in PURPOSES}
+# Purposes asked with their own box (newsletter, sales calls, catalogues): their ledger rows
+# hold just that one key, and they are not answers to the banner or the statement.
+OWN_BOX_PURPOSES = tuple(p.key for p in PURPOSES if not p.in_banner)
 
 
 def purpose(key: str) -> Purpose:

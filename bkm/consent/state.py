@@ -25,6 +25,7 @@ from bkm.consent.policy import PolicySnapshot, snapshot
 from bkm.consent.registry import (
     CHOICE_COOKIE,
     MARKETING,
+    OWN_BOX_PURPOSES,
     PERSONALISATION,
     STATISTICS,
     Purpose,
@@ -85,9 +86,14 @@ class ConsentState:
 
 
 def latest_answer(user_id: int) -> ConsentRecord | None:
+    """The person's latest answer to the banner or the statement (not a newsletter box)."""
     return db.session.scalars(
         select(ConsentRecord)
-        .where(ConsentRecord.user_id == user_id)
+        .where(
+            ConsentRecord.user_id == user_id,
+            ConsentRecord.granted.not_in(OWN_BOX_PURPOSES),
+            ConsentRecord.refused.not_in(OWN_BOX_PURPOSES),
+        )
         .order_by(ConsentRecord.id.desc())
         .limit(1)
     ).first()
