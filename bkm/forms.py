@@ -11,7 +11,10 @@ import unicodedata
 
 import phonenumbers
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms.validators import StopValidation, ValidationError
+
+from bkm.clock import oslo_today
 
 PHONE_REGION = "NO"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -20,6 +23,31 @@ ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 class BaseForm(FlaskForm):
     class Meta:
         locales = ("nb_NO", "nb")
+
+
+class NorwegianDateField(DateField):
+    """A date from <input type="date"> (2026-11-24) or typed the Norwegian way (24.11.2026)."""
+
+    def __init__(self, label, message: str, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(label, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.message) from error
+
+
+def not_in_future(message: str):
+    """A validator: the date may be today (in Oslo) or earlier."""
+
+    def check(form, field) -> None:
+        if field.data is not None and field.data > oslo_today():
+            raise StopValidation(message)
+
+    return check
 
 
 class QueryForm(BaseForm):

@@ -22,6 +22,7 @@ from bkm.admin import (  # noqa: E402,F401  (routes)
     documents,
     marketing_lists,
     newsletters,
+    offers,
     orders,
     policy_versions,
     privacy,

@@ -29,11 +29,10 @@ from wtforms.validators import InputRequired
 
 from bkm.accounts.models import User
 from bkm.admin import bp
-from bkm.admin.processors import NorwegianDateField, not_in_future
 from bkm.audit.recording import record_view
 from bkm.clock import oslo_today, to_oslo, utcnow
 from bkm.extensions import db
-from bkm.forms import BaseForm, format_phone
+from bkm.forms import BaseForm, NorwegianDateField, format_phone, not_in_future
 from bkm.newsletter.models import ContactPreference
 from bkm.newsletter.preferences import (
     CALL_HOURS_NOTICE,

@@ -1,4 +1,4 @@
-"""Newsletters and offers in the staff area (R3.3, R1.2, R2.2).
+"""Newsletters in the staff area (R3.3, R2.2).
 
 /admin/nyhetsbrev: drafts (subject, intro, products by SKU or a category), a preview as a
 chosen customer from the mail template itself, a test to the staff member's own address, and
@@ -6,14 +6,12 @@ chosen customer from the mail template itself, a test to the staff member's own 
 then sends up to REQUEST_BATCHES batches in the request; whatever is left (a big list, a
 stopped request) is finished by `flask --app wsgi newsletter send`.
 
-/admin/kampanjetilbud: offers for customers who bought in given categories, and "Lag
-nyhetsbrev" for one. (/admin/tilbud is taken by the quotes.)
+Offers (/admin/kampanjetilbud) are in bkm/admin/offers.py.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,26 +19,21 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 from wtforms import (
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, StopValidation
+from wtforms.validators import DataRequired, Optional, StopValidation
 
 from bkm.accounts.models import User
 from bkm.admin import bp
 from bkm.audit.recording import record_view
-from bkm.catalog.forms import CheckboxListField
 from bkm.catalog.models import Category, Product
-from bkm.clock import oslo_today
 from bkm.extensions import db
 from bkm.forms import BaseForm, MaxLength, QueryForm, SingleLine, strip_text
 from bkm.newsletter import sending
 from bkm.newsletter.models import Newsletter, NewsletterRecipient, Offer
-from bkm.newsletter.offers import newsletter_for_offer, offer_lines
 
 REQUEST_BATCHES = 10  # 2 000 recipients in the request; the CLI sends the rest
 MAX_SKUS = 24
@@ -51,7 +44,7 @@ SKU_SPLIT = re.compile(r"[\s,;]+")
 # --- forms -------------------------------------------------------------------------------
 
 
-def _category_choices() -> list[tuple[str, str]]:
+def category_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(select(Category.id, Category.name).order_by(Category.name))
     return [(str(cid), name) for cid, name in rows]
 
@@ -87,7 +80,7 @@ class NewsletterForm(BaseForm):
 
     def __init__(self, *args, offer: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", "Ingen kategori"), *_category_choices()]
+        self.category.choices = [("", "Ingen kategori"), *category_choices()]
         self.has_offer = offer
         self.products: list[Product] = []
         self.category_id: int | None = None
@@ -150,112 +143,6 @@ class ActionForm(BaseForm):
     """A button with a CSRF token and nothing else."""
 
 
-class NorwegianDate(DateField):
-    def __init__(self, label, message: str, **kwargs) -> None:
-        kwargs.setdefault("render_kw", {"type": "date"})
-        super().__init__(label, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.message) from error
-
-
-class OfferForm(BaseForm):
-    title = StringField(
-        "Tittel",
-        validators=[
-            MaxLength(200, "Tittelen kan ha maks 200 tegn."),
-            DataRequired("Skriv en tittel."),
-            SingleLine(),
-        ],
-        filters=[strip_text],
-    )
-    description = TextAreaField(
-        "Beskrivelse",
-        validators=[MaxLength(2000, "Beskrivelsen kan ha maks 2000 tegn."), Optional()],
-        filters=[strip_text],
-    )
-    discount_percent = IntegerField(
-        "Rabatt (%)",
-        validators=[
-            InputRequired("Skriv rabatten i prosent, et helt tall fra 1 til 90."),
-            NumberRange(1, 90, "Rabatten må være et helt tall fra 1 til 90 %%."),
-        ],
-    )
-    valid_from = NorwegianDate(
-        "Gjelder fra",
-        "Skriv fra-datoen som en dato, for eksempel 24.11.2026.",
-        validators=[InputRequired("Skriv datoen tilbudet gjelder fra.")],
-    )
-    valid_until = NorwegianDate(
-        "Gjelder til og med",
-        "Skriv til-datoen som en dato, for eksempel 30.11.2026.",
-        validators=[InputRequired("Skriv datoen tilbudet gjelder til og med.")],
-    )
-    skus = TextAreaField(
-        "Varer (varenumre)",
-        validators=[MaxLength(2000, "Listen med varenumre er for lang.")],
-        filters=[strip_text],
-    )
-    categories = CheckboxListField(
-        "For kunder som har kjøpt i", choices=[], coerce=str, validate_choice=False
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.categories.choices = _category_choices()
-        self.products: list[Product] = []
-        self.category_list: list[Category] = []
-
-    def validate_discount_percent(self, field) -> None:
-        if self.discount_percent.raw_data and self.discount_percent.data is None:
-            raise StopValidation("Rabatten må være et helt tall fra 1 til 90 %.")
-
-    def validate_valid_until(self, field) -> None:
-        start, end = self.valid_from.data, field.data
-        if start and end and end < start:
-            raise StopValidation("Til-datoen kan ikke være før fra-datoen.")
-        if end and end < oslo_today():
-            raise StopValidation("Til-datoen kan ikke være passert.")
-        if start and end and end - start > timedelta(days=366):
-            raise StopValidation("Et tilbud kan gjelde i maks ett år.")
-
-    validate_skus = NewsletterForm.validate_skus
-
-    def validate_categories(self, field) -> None:
-        chosen = list(dict.fromkeys(field.data or []))
-        if not chosen:
-            raise StopValidation("Velg minst én kategori kundene har kjøpt i.")
-        if not all(v.isascii() and v.isdigit() for v in chosen):
-            raise StopValidation("Velg kategoriene fra listen.")
-        found = db.session.scalars(
-            select(Category).where(Category.id.in_([int(v) for v in chosen]))
-        ).all()
-        if len(found) != len(chosen):
-            raise StopValidation("Velg kategoriene fra listen.")
-        self.category_list = sorted(found, key=lambda c: c.id)
-
-    def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if not self.products:
-            self.skus.errors = ["Skriv varenumrene til varene tilbudet gjelder."]
-            return False
-        return True
-
-    def fill(self, offer: Offer) -> None:
-        offer.title = self.title.data
-        offer.description = self.description.data or ""
-        offer.discount_percent = self.discount_percent.data
-        offer.valid_from = self.valid_from.data
-        offer.valid_until = self.valid_until.data
-        offer.products = list(self.products)
-        offer.bought_categories = list(self.category_list)
-
-
 # --- newsletters -------------------------------------------------------------------------
 
 
@@ -266,7 +153,7 @@ def _newsletter_or_404(newsletter_id: int) -> Newsletter:
     return newsletter
 
 
-def _to_newsletter(newsletter: Newsletter):
+def to_newsletter(newsletter: Newsletter):
     return redirect(url_for("admin.newsletter", newsletter_id=newsletter.id), 303)
 
 
@@ -297,7 +184,7 @@ def new_newsletter():
         db.session.add(newsletter)
         db.session.commit()
         flash("Utkastet er lagret. Forhåndsvis det og send en test til deg selv.", "success")
-        return _to_newsletter(newsletter)
+        return to_newsletter(newsletter)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/newsletter_form.html", form=form, newsletter=None), status
 
@@ -316,12 +203,12 @@ def newsletter(newsletter_id: int):
     if request.method == "POST":
         if item.status != "draft":
             flash("Nyhetsbrevet er sendt eller sendes nå og kan ikke endres.", "error")
-            return _to_newsletter(item)
+            return to_newsletter(item)
         if form.validate_on_submit():
             form.fill(item)
             db.session.commit()
             flash("Utkastet er lagret.", "success")
-            return _to_newsletter(item)
+            return to_newsletter(item)
         db.session.rollback()
         status = 400
     return (
@@ -391,11 +278,11 @@ def test_newsletter(newsletter_id: int):
     item = _newsletter_or_404(newsletter_id)
     if not ActionForm().validate_on_submit():
         flash("Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen.", "error")
-        return _to_newsletter(item)
+        return to_newsletter(item)
     sending.queue_test_mail(item, current_user._get_current_object())
     db.session.commit()
     flash(f"En test er sendt til {current_user.email}.", "success")
-    return _to_newsletter(item)
+    return to_newsletter(item)
 
 
 @bp.route("/nyhetsbrev/<int:newsletter_id>/send", methods=["GET", "POST"])
@@ -403,7 +290,7 @@ def send_newsletter(newsletter_id: int):
     item = _newsletter_or_404(newsletter_id)
     if item.status == "sent":
         flash("Nyhetsbrevet er allerede sendt.", "info")
-        return _to_newsletter(item)
+        return to_newsletter(item)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -415,7 +302,7 @@ def send_newsletter(newsletter_id: int):
             except sending.SendingError as refused:
                 db.session.rollback()
                 flash(str(refused), "error")
-                return _to_newsletter(item)
+                return to_newsletter(item)
             db.session.commit()
         finished = sending.send_all(item, max_batches=REQUEST_BATCHES)
         found = sending.counts(item)
@@ -427,77 +314,6 @@ def send_newsletter(newsletter_id: int):
                 "og sendes av «flask --app wsgi newsletter send».",
                 "info",
             )
-        return _to_newsletter(item)
+        return to_newsletter(item)
     count = sending.audience_count(item) if item.status == "draft" else sending.remaining(item)
     return render_template("admin/newsletter_send.html", newsletter=item, form=form, count=count)
-
-
-# --- offers ------------------------------------------------------------------------------
-
-
-def _offer_or_404(offer_id: int) -> Offer:
-    offer = db.session.get(Offer, offer_id)
-    if offer is None:
-        raise NotFound()
-    return offer
-
-
-@bp.get("/kampanjetilbud")
-def offers():
-    rows = db.session.scalars(select(Offer).order_by(Offer.valid_until.desc(), Offer.id.desc()))
-    drafts = dict(
-        db.session.execute(
-            select(Newsletter.offer_id, func.max(Newsletter.id))
-            .where(Newsletter.offer_id.is_not(None))
-            .group_by(Newsletter.offer_id)
-        ).all()
-    )
-    return render_template(
-        "admin/offers.html",
-        offers=rows.all(),
-        newsletters=drafts,
-        today=oslo_today(),
-        action_form=ActionForm(),
-    )
-
-
-@bp.route("/kampanjetilbud/ny", methods=["GET", "POST"])
-def new_offer():
-    form = OfferForm()
-    if form.validate_on_submit():
-        offer = Offer(created_by_id=current_user.id)
-        form.fill(offer)
-        db.session.add(offer)
-        db.session.commit()
-        flash(f"Tilbudet «{offer.title}» er lagret.", "success")
-        return redirect(url_for("admin.offer", offer_id=offer.id), 303)
-    db.session.rollback()
-    status = 400 if form.is_submitted() else 200
-    return render_template("admin/offer_form.html", form=form, offer=None), status
-
-
-@bp.get("/kampanjetilbud/<int:offer_id>")
-def offer(offer_id: int):
-    item = _offer_or_404(offer_id)
-    return render_template(
-        "admin/offer.html",
-        offer=item,
-        lines=offer_lines(item),
-        today=oslo_today(),
-        action_form=ActionForm(),
-    )
-
-
-@bp.post("/kampanjetilbud/<int:offer_id>/nyhetsbrev")
-def offer_newsletter(offer_id: int):
-    item = _offer_or_404(offer_id)
-    if not ActionForm().validate_on_submit():
-        flash("Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen.", "error")
-        return redirect(url_for("admin.offer", offer_id=item.id), 303)
-    newsletter = newsletter_for_offer(item, current_user.id)
-    db.session.commit()
-    flash(
-        "Et utkast er laget. Det går bare til abonnenter som har kjøpt i tilbudets kategorier.",
-        "success",
-    )
-    return _to_newsletter(newsletter)

@@ -8,43 +8,20 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from werkzeug.exceptions import NotFound
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired
 
 from bkm.admin.privacy import bp, one_line
 from bkm.clock import oslo_today
 from bkm.consent.models import Processor
 from bkm.consent.processors import ProcessorError, mark_ended, processors_register
 from bkm.extensions import db
-from bkm.forms import BaseForm, MaxLength, SingleLine, strip_text
+from bkm.forms import BaseForm, MaxLength, NorwegianDateField, SingleLine, not_in_future, strip_text
 
 UNREADABLE = "Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen."
 
 
 # --- forms -------------------------------------------------------------------------------
-
-
-class NorwegianDateField(DateField):
-    """A date from <input type="date"> (2026-11-24) or typed the Norwegian way (24.11.2026)."""
-
-    def __init__(self, label, message: str, **kwargs) -> None:
-        kwargs.setdefault("render_kw", {"type": "date"})
-        super().__init__(label, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.message) from error
-
-
-def not_in_future(message: str):
-    def check(form, field) -> None:
-        if field.data is not None and field.data > oslo_today():
-            raise StopValidation(message)
-
-    return check
 
 
 def _text(label: str, limit: int, missing: str, too_long: str, field=StringField):
