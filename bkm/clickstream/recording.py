@@ -12,6 +12,7 @@ The IP address is truncated before it reaches any row; the full address is never
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Request, Response, current_app, g, request
@@ -30,6 +31,10 @@ NOT_RECORDED_AREAS = {"admin", "analytics"}  # the staff's own work is not shop 
 PAGE_EVENTS = {"product": "product_view", "category": "category_view", "search": "search"}
 PAGE_VIEW_TYPES = ("page_view", *PAGE_EVENTS.values())
 NEW_VISITOR_KEY = "new_visitor_id"
+_NO_ARGS: dict[str, str] = {}
+# The visit cookie's "last seen" is renewed at most once a minute (not on every page), so the
+# 30 idle minutes are measured to the minute.
+STAMP = timedelta(minutes=1)
 
 
 def should_record(req: Request) -> bool:
@@ -77,8 +82,10 @@ def record(response: Response, buffer) -> None:
     if not visitor_id:
         return
     now = utcnow()
-    visit = continue_visit(parse_visit(request.cookies.get(VISIT_COOKIE)), now)
-    keep_visit(response, visit)
+    previous = parse_visit(request.cookies.get(VISIT_COOKIE))
+    visit = continue_visit(previous, now)
+    if previous is None or previous.visit_id != visit.visit_id or now - previous.last_seen > STAMP:
+        keep_visit(response, visit)
     common = _common_fields(now, device, visitor_id, visit.visit_id, description)
     rows = []
     if page_view:  # one row per page: a product page's view is its product_view
@@ -108,7 +115,7 @@ def keep_visit(response: Response, visit) -> None:
 
 
 def _common_fields(now, device, visitor_id: str, visit_id: str, description: dict) -> dict:
-    args = request.args
+    args = request.args if request.query_string else _NO_ARGS  # most pages have none
     return {
         "at": now,
         "path": request.path[:300],
