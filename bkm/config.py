@@ -84,7 +84,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _require_bank_account_in_production(app)
     _check_measurement_id(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "bkmmemory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)  # no storage lookups per request
 
 
 def is_production(app: Flask) -> bool:
