@@ -24,6 +24,7 @@ from bkm.catalog.navigation import breadcrumbs, product_counts_by_category, top_
 from bkm.catalog.pricing import price_display, price_displays
 from bkm.catalog.search import plan_search
 from bkm.extensions import db
+from bkm.newsletter.offers import targeted_offers
 from bkm.page_cache import cached_for_anonymous
 from bkm.page_context import describe_page
 
@@ -46,8 +47,6 @@ def index():
         picks, offers = personal.front_page(current_user.id)
     targeted = []  # offers for buyers in given categories who get the newsletter (R1.2)
     if current_user.is_authenticated and current_user.role == "customer":
-        from bkm.newsletter.offers import targeted_offers
-
         targeted = targeted_offers(current_user.id)
     return render_template(
         "catalog/index.html",
