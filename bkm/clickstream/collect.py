@@ -11,16 +11,17 @@ worker stops, so an answered event is not lost on a deploy or restart
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import current_app, jsonify, request
+from flask import Request, Response, current_app, request
 from limits import parse as parse_limit
 
 from bkm.clickstream import bp
 from bkm.clickstream.devices import BOT, classify
 from bkm.clickstream.recording import keep_visit, referrer_host
-from bkm.clickstream.visits import VISIT_COOKIE, continue_visit, parse_visit
+from bkm.clickstream.visits import VISIT_COOKIE, Visit, continue_visit, parse_visit
 from bkm.clock import utcnow
 from bkm.consent.registry import STATISTICS, VISITOR_COOKIE
 from bkm.consent.state import current_consent
@@ -29,6 +30,7 @@ from bkm.ip import truncated_client_ip
 from bkm.origin import is_same_origin
 
 MAX_EVENTS = 50
+TOO_LARGE = "For mange data i én sending."
 MAX_BODY_BYTES = 16 * 1024
 MAX_DURATION_MS = 6 * 60 * 60 * 1000  # a page left open longer says nothing about reading it
 SCRIPT_EVENTS = {"product_click", "time_on_page"}
@@ -47,10 +49,6 @@ class ScriptEvent:
     duration_ms: int | None
 
 
-def _refuse(status: int, reason: str):
-    return jsonify(reason=reason), status
-
-
 def _rate_limit() -> str:
     return current_app.config["COLLECT_RATE_LIMIT"]
 
@@ -60,69 +58,96 @@ def _parsed_limit(text: str):
     return parse_limit(text)
 
 
-def within_rate_limit() -> bool:
+def within_rate_limit(req: Request) -> bool:
     """One hit on Flask-Limiter's storage (memory, or Redis with BKM_REDIS_URL) per request,
     keyed by the truncated address. Called directly rather than through @limiter.limit,
     whose per-request bookkeeping cost the collector a third of its time."""
-    key = truncated_client_ip(request, current_app.config["TRUSTED_PROXIES"])
+    key = truncated_client_ip(req, current_app.config["TRUSTED_PROXIES"])
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "bkm"  # apps sharing a Redis
     return limiter.limiter.hit(_parsed_limit(_rate_limit()), prefix, "collect", key)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    reason: str | None = None  # the JSON reason of a refusal
+    visit: Visit | None = None  # the visit to keep in the cookie after a 204
+
+
+def answer_batch(req: Request, allows_statistics: Callable[[], bool]) -> Answer:
+    """The collector's rule, for the Flask view and for the fast path (fast_path.py) alike.
+    Needs an app context; `allows_statistics` is asked only for a well-formed batch."""
+    if not within_rate_limit(req):
+        return Answer(429, "For mange sendinger på kort tid. Vent litt og prøv igjen.")
+    if req.content_length is not None and req.content_length > MAX_BODY_BYTES:
+        return Answer(413, TOO_LARGE)
+    if not is_same_origin(req):
+        return Answer(403, "Sendingen kom ikke fra en side i nettbutikken.")
+    body = req.get_data(cache=False)
+    if len(body) > MAX_BODY_BYTES:
+        return Answer(413, TOO_LARGE)
+    try:
+        events = parse_batch(body)
+    except BadBatch as problem:
+        return Answer(400, str(problem))
+    visitor_id = req.cookies.get(VISITOR_COOKIE, "")
+    if len(visitor_id) != 32 or not allows_statistics():
+        return Answer(403, "Ingen samtykke til statistikk: ingenting er lagret.")
+    device = classify(req.headers.get("User-Agent", ""))
+    if device.device_class == BOT:
+        return Answer(204)  # bots are never in the figures
+    now = utcnow()
+    visit = continue_visit(parse_visit(req.cookies.get(VISIT_COOKIE)), now)
+    common = {
+        "at": now,
+        "page_type": "",
+        "category_id": None,
+        "search_query": "",
+        "checkout_step": "",
+        "referrer_host": referrer_host(req),
+        "utm_source": "",
+        "utm_medium": "",
+        "utm_campaign": "",
+        "device": device.device_class,
+        "os": device.os,
+        "browser": device.browser,
+        "ip_prefix": truncated_client_ip(req, current_app.config["TRUSTED_PROXIES"]),
+        "visitor_id": visitor_id,
+        "visit_id": visit.visit_id,
+    }
+    current_app.extensions["bkm_clickstream"].add_events(
+        [
+            {
+                **common,
+                "type": event.type,
+                "path": event.path,
+                "product_id": event.product_id,
+                "duration_ms": event.duration_ms,
+            }
+            for event in events
+        ]
+    )
+    return Answer(204, visit=visit)
+
+
+def respond(answer: Answer) -> Response:
+    if answer.reason is not None:
+        response = current_app.response_class(
+            json.dumps({"reason": answer.reason}, ensure_ascii=False),
+            status=answer.status,
+            mimetype="application/json",
+        )
+    else:
+        response = current_app.response_class(status=answer.status)
+    if answer.visit is not None:
+        keep_visit(response, answer.visit)
+    return response
 
 
 @bp.post("/collect")
 @csrf.exempt  # a beacon carries no token; the same-origin check and SameSite cookies stand in
 def collect():
-    if not within_rate_limit():
-        return _refuse(429, "For mange sendinger på kort tid. Vent litt og prøv igjen.")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return _refuse(413, "For mange data i én sending.")
-    if not is_same_origin(request):
-        return _refuse(403, "Sendingen kom ikke fra en side i nettbutikken.")
-    body = request.get_data(cache=False)
-    if len(body) > MAX_BODY_BYTES:
-        return _refuse(413, "For mange data i én sending.")
-    try:
-        events = parse_batch(body)
-    except BadBatch as problem:
-        return _refuse(400, str(problem))
-    visitor_id = request.cookies.get(VISITOR_COOKIE, "")
-    if not current_consent().allows(STATISTICS) or len(visitor_id) != 32:
-        return _refuse(403, "Ingen samtykke til statistikk: ingenting er lagret.")
-    device = classify(request.headers.get("User-Agent", ""))
-    if device.device_class == BOT:
-        return "", 204  # bots are never in the figures
-    now = utcnow()
-    visit = continue_visit(parse_visit(request.cookies.get(VISIT_COOKIE)), now)
-    ip_prefix = truncated_client_ip(request, current_app.config["TRUSTED_PROXIES"])
-    current_app.extensions["bkm_clickstream"].add_events(
-        [
-            {
-                "at": now,
-                "type": event.type,
-                "path": event.path,
-                "page_type": "",
-                "product_id": event.product_id,
-                "category_id": None,
-                "search_query": "",
-                "checkout_step": "",
-                "duration_ms": event.duration_ms,
-                "referrer_host": referrer_host(request),
-                "utm_source": "",
-                "utm_medium": "",
-                "utm_campaign": "",
-                "device": device.device_class,
-                "os": device.os,
-                "browser": device.browser,
-                "ip_prefix": ip_prefix,
-                "visitor_id": visitor_id,
-                "visit_id": visit.visit_id,
-            }
-            for event in events
-        ]
-    )
-    response = current_app.make_response(("", 204))
-    keep_visit(response, visit)
-    return response
+    return respond(answer_batch(request, lambda: current_consent().allows(STATISTICS)))
 
 
 def parse_batch(body: bytes) -> list[ScriptEvent]:
