@@ -21,7 +21,13 @@ from limits import parse as parse_limit
 from bkm.clickstream import bp
 from bkm.clickstream.devices import BOT, classify
 from bkm.clickstream.recording import keep_visit, referrer_host
-from bkm.clickstream.visits import VISIT_COOKIE, Visit, continue_visit, parse_visit
+from bkm.clickstream.visits import (
+    VISIT_COOKIE,
+    Visit,
+    continue_visit,
+    needs_cookie,
+    parse_visit,
+)
 from bkm.clock import utcnow
 from bkm.consent.registry import STATISTICS, VISITOR_COOKIE
 from bkm.consent.state import current_consent
@@ -71,7 +77,7 @@ def within_rate_limit(req: Request) -> bool:
 class Answer:
     status: int
     reason: str | None = None  # the JSON reason of a refusal
-    visit: Visit | None = None  # the visit to keep in the cookie after a 204
+    visit: Visit | None = None  # a visit whose cookie the 204 must (re)set
 
 
 def answer_batch(req: Request, allows_statistics: Callable[[], bool]) -> Answer:
@@ -97,7 +103,8 @@ def answer_batch(req: Request, allows_statistics: Callable[[], bool]) -> Answer:
     if device.device_class == BOT:
         return Answer(204)  # bots are never in the figures
     now = utcnow()
-    visit = continue_visit(parse_visit(req.cookies.get(VISIT_COOKIE)), now)
+    previous = parse_visit(req.cookies.get(VISIT_COOKIE))
+    visit = continue_visit(previous, now)
     common = {
         "at": now,
         "page_type": "",
@@ -127,18 +134,19 @@ def answer_batch(req: Request, allows_statistics: Callable[[], bool]) -> Answer:
             for event in events
         ]
     )
-    return Answer(204, visit=visit)
+    return Answer(204, visit=visit if needs_cookie(previous, visit) else None)
 
 
-def respond(answer: Answer) -> Response:
+def respond(answer: Answer, headers: list[tuple[str, str]] | None = None) -> Response:
     if answer.reason is not None:
         response = current_app.response_class(
             json.dumps({"reason": answer.reason}, ensure_ascii=False),
             status=answer.status,
             mimetype="application/json",
+            headers=headers,
         )
     else:
-        response = current_app.response_class(status=answer.status)
+        response = current_app.response_class(status=answer.status, headers=headers)
     if answer.visit is not None:
         keep_visit(response, answer.visit)
     return response

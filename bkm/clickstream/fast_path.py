@@ -18,7 +18,7 @@ from bkm.config import is_production
 from bkm.consent.choice import decode_choice, refuses_tracking
 from bkm.consent.policy import snapshot
 from bkm.consent.registry import CHOICE_COOKIE, STATISTICS
-from bkm.security import add_security_headers
+from bkm.security import security_headers
 
 COLLECT_PATH = "/collect"
 
@@ -31,7 +31,7 @@ class CollectFastPath:
             app.config.get("SESSION_COOKIE_NAME", "session"),
             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
         )
-        self.production = is_production(app)
+        self.headers = security_headers(production=is_production(app))
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != COLLECT_PATH or environ.get("REQUEST_METHOD") != "POST":
@@ -40,8 +40,8 @@ class CollectFastPath:
         if any(name in req.cookies for name in self.person_cookies):
             return self.wsgi_app(environ, start_response)
         with self.app.app_context():
-            response = respond(answer_batch(req, lambda: anonymous_allows_statistics(req)))
-            add_security_headers(response, production=self.production)
+            answer = answer_batch(req, lambda: anonymous_allows_statistics(req))
+            response = respond(answer, self.headers)
             buffer = self.app.extensions["bkm_clickstream"]
             if buffer.flush_seconds <= 0:  # no writer thread: write now, as Flask's teardown does
                 buffer.flush()

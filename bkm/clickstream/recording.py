@@ -12,13 +12,12 @@ The IP address is truncated before it reaches any row; the full address is never
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Request, Response, current_app, g, request
 
 from bkm.clickstream.devices import BOT, classify
-from bkm.clickstream.visits import VISIT_COOKIE, continue_visit, parse_visit
+from bkm.clickstream.visits import VISIT_COOKIE, continue_visit, needs_cookie, parse_visit
 from bkm.clock import to_oslo, utcnow
 from bkm.consent.registry import STATISTICS, VISITOR_COOKIE
 from bkm.consent.state import current_consent
@@ -32,9 +31,6 @@ PAGE_EVENTS = {"product": "product_view", "category": "category_view", "search":
 PAGE_VIEW_TYPES = ("page_view", *PAGE_EVENTS.values())
 NEW_VISITOR_KEY = "new_visitor_id"
 _NO_ARGS: dict[str, str] = {}
-# The visit cookie's "last seen" is renewed at most once a minute (not on every page), so the
-# 30 idle minutes are measured to the minute.
-STAMP = timedelta(minutes=1)
 
 
 def should_record(req: Request) -> bool:
@@ -84,7 +80,7 @@ def record(response: Response, buffer) -> None:
     now = utcnow()
     previous = parse_visit(request.cookies.get(VISIT_COOKIE))
     visit = continue_visit(previous, now)
-    if previous is None or previous.visit_id != visit.visit_id or now - previous.last_seen > STAMP:
+    if needs_cookie(previous, visit):
         keep_visit(response, visit)
     common = _common_fields(now, device, visitor_id, visit.visit_id, description)
     rows = []

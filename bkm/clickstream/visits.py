@@ -15,6 +15,9 @@ from bkm.clock import to_oslo
 
 VISIT_COOKIE = "bkm_okt"
 IDLE = timedelta(minutes=30)
+# The cookie's "last seen" is renewed at most once a minute (not on every page or beacon), so
+# the 30 idle minutes are measured to the minute.
+STAMP = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,12 @@ def continue_visit(previous: Visit | None, now: datetime) -> Visit:
     ):
         return Visit(previous.visit_id, now)
     return Visit(secrets.token_hex(16), now)
+
+
+def needs_cookie(previous: Visit | None, visit: Visit) -> bool:
+    """Whether the response must (re)set the visit cookie."""
+    return (
+        previous is None
+        or previous.visit_id != visit.visit_id
+        or visit.last_seen - previous.last_seen > STAMP
+    )
