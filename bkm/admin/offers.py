@@ -7,7 +7,6 @@ An offer is a discount on chosen products for customers who bought in given cate
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, url_for
@@ -30,12 +29,6 @@ from bkm.extensions import db
 from bkm.forms import BaseForm, MaxLength, NorwegianDateField, SingleLine, strip_text
 from bkm.newsletter.models import Newsletter, Offer
 from bkm.newsletter.offers import newsletter_for_offer, offer_lines
-
-REQUEST_BATCHES = 10  # 2 000 recipients in the request; the CLI sends the rest
-MAX_SKUS = 24
-STATUS_LABELS = {"draft": "Utkast", "sending": "Sendes", "sent": "Sendt"}
-SKU_SPLIT = re.compile(r"[\s,;]+")
-
 
 # --- forms ---------------------------------------------------------------------------------
 
