@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from bkm.orders import document_models as _document_models  # noqa: F401  (the same)
     from bkm.orders import quote_models as _quote_models  # noqa: F401  (the same)
     from bkm.personal import models as _personal_models  # noqa: F401  (the same)
+    from bkm.privacy import models as _privacy_models  # noqa: F401  (the same)
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)

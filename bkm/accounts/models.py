@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bkm.clock import utcnow
@@ -68,6 +68,9 @@ class User(UserMixin, db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+
+    # Recorded by staff when they learn of it; shortens one erasure exception (R9.5).
+    deceased_on: Mapped[date | None] = mapped_column(Date)
 
     registered_by: Mapped[User | None] = relationship(remote_side=[id])
 

@@ -16,7 +16,16 @@ from bkm.clock import utcnow
 from bkm.database import UTCDateTime, make_append_only
 from bkm.extensions import db
 
-ACTIONS = ("viewed_customer", "viewed_order", "exported")
+# Each action with the reason the customer sees on Min side (R9.2) unless the caller gives one.
+REASONS = {
+    "viewed_customer": "Kundeservice",
+    "viewed_order": "Ordrebehandling",
+    "exported": "Eksport av opplysninger",
+    "access_request": "Innsyn etter forespørsel fra kunden",
+    "erasure_check": "Vurdering av sletting",
+    "privacy_fact": "Registrering av forhold som hindrer sletting",
+}
+ACTIONS = tuple(REASONS)
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -36,6 +45,12 @@ class AuditEntry(db.Model):
     )
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(100), default="")  # "order:BKM-100001"
+    actor_role: Mapped[str] = mapped_column(
+        String(20), default="", server_default=""
+    )  # the role at the time
+    reason: Mapped[str] = mapped_column(
+        String(100), default="", server_default=""
+    )  # why, in Norwegian
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action} {self.target}>"

@@ -45,7 +45,10 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # "S-100001"
-    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # None once the customer is erased (R3.10) or the case is past its retention (R3.9).
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(30), default=OPEN)
@@ -53,7 +56,7 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    customer: Mapped[User] = relationship()
+    customer: Mapped[User | None] = relationship()
     # By name: orders is a neighbour at the same rank, so cases never imports it.
     order = relationship("Order")
     messages: Mapped[list[CaseMessage]] = relationship(

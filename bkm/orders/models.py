@@ -44,7 +44,10 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # "BKM-100123"
-    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # None once the customer is erased (R3.10) or the order is anonymised (R3.9).
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     customer_type: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default=RECEIVED)
 
@@ -72,8 +75,10 @@ class Order(db.Model):
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Consumers only; null until the goods are received (then + 14 days, angrerettloven).
     withdrawal_deadline_on: Mapped[date | None]
+    # Set when the retention job strips the buyer from the order (R3.9); the lines stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    customer: Mapped[User] = relationship()
+    customer: Mapped[User | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
     )

@@ -42,7 +42,9 @@ class Quote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # "T-100001"
-    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(  # None once erased or anonymised
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="requested")
     message: Mapped[str] = mapped_column(Text, default="")  # from the customer, ≤ 2000 chars
     valid_until: Mapped[date | None]  # the last day it can be accepted; set when issued
@@ -52,7 +54,7 @@ class Quote(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
 
-    customer: Mapped[User] = relationship(foreign_keys=[customer_id])
+    customer: Mapped[User | None] = relationship(foreign_keys=[customer_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     order: Mapped[Order | None] = relationship()
     lines: Mapped[list[QuoteLine]] = relationship(
@@ -123,13 +125,15 @@ class CreditNotice(db.Model):
     __table_args__ = (CheckConstraint("amount_ore > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(  # None once erased or anonymised
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     amount_ore: Mapped[int]
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    customer: Mapped[User] = relationship(foreign_keys=[customer_id])
+    customer: Mapped[User | None] = relationship(foreign_keys=[customer_id])
     order: Mapped[Order | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
