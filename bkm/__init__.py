@@ -50,7 +50,17 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import analytics
-    from bkm import accounts, admin, cart, catalog, clickstream, consent, media, newsletter
+    from bkm import (
+        accounts,
+        admin,
+        cart,
+        catalog,
+        clickstream,
+        consent,
+        media,
+        mypage,
+        newsletter,
+    )
     from bkm.mail import models as _mail_models  # noqa: F401  (tables known to migrations)
     from bkm.orders import document_models as _document_models  # noqa: F401  (the same)
     from bkm.orders import quote_models as _quote_models  # noqa: F401  (the same)
@@ -59,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(mypage.bp)
     app.register_blueprint(cart.bp)
     app.register_blueprint(media.bp)
     newsletter.init_app(app)

@@ -16,10 +16,12 @@ def _staff_only():
 # consent_ledger, policy_versions, privacy and processors are the managers' privacy pages,
 # a blueprint nested in this one (bkm/admin/privacy.py).
 from bkm.admin import (  # noqa: E402,F401  (routes)
+    access_requests,
     cases,
     consent_ledger,
     credit_notices,
     documents,
+    erasure_facts,
     marketing_lists,
     newsletters,
     offers,

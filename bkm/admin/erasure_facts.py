@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from bkm.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from bkm.mypage import bp  # noqa: F401
