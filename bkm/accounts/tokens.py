@@ -107,3 +107,25 @@ def read_verification_token(token: str) -> User:
     if user.email_verified_at is not None:
         raise TokenUsed()
     return user
+
+
+EMAIL_CHANGE_SALT = "bkm.accounts.change-email"
+EMAIL_CHANGE_MAX_AGE = timedelta(days=2)
+
+
+def make_email_change_token(user: User, new_email: str) -> str:
+    """A link for the new address; it holds the credentials fingerprint, so it works once."""
+    payload = {"u": user.id, "e": new_email, "f": user.credentials_fingerprint}
+    return _serializer(EMAIL_CHANGE_SALT).dumps(payload)
+
+
+def read_email_change_token(token: str) -> tuple[User, str]:
+    """(user, new address) of a valid, unused e-mail change link; raises InvalidToken kinds."""
+    payload, _age = _load(EMAIL_CHANGE_SALT, token, EMAIL_CHANGE_MAX_AGE)
+    user = _active_user(payload["u"])
+    new_email = payload.get("e")
+    if not isinstance(new_email, str):
+        raise InvalidToken()
+    if payload.get("f") != user.credentials_fingerprint:
+        raise TokenUsed()  # the address (or password) changed since the link was made
+    return user, new_email

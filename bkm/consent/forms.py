@@ -9,7 +9,7 @@ from bkm.consent.registry import Purpose
 from bkm.forms import BaseForm
 
 HANDLINGS = ("godta-alle", "avsla-alle", "tilpass", "lagre")
-FORM_CHANNELS = ("banner", "settings", "login")
+FORM_CHANNELS = ("banner", "settings", "login", "mypage")
 UNKNOWN_PURPOSE = "Ukjent formål. Last siden på nytt og prøv igjen."
 
 

@@ -7,7 +7,7 @@ logged-in customer's current answers, so it need not pass anything itself.
 
 from __future__ import annotations
 
-from flask import flash, redirect
+from flask import flash, redirect, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField
@@ -19,8 +19,9 @@ from bkm.forms import BaseForm
 from bkm.newsletter import bp
 from bkm.newsletter.models import ContactPreference
 from bkm.newsletter.preferences import preferences_of, set_calls, set_catalogues
+from bkm.urls import safe_local_path
 
-MARKETING_PAGE = "/konto/markedsforing"  # the customer's marketing page, which shows the form
+MARKETING_PAGE = "newsletter.marketing"  # where the answer returns to unless the form says
 YES = "ja"
 
 
@@ -58,9 +59,10 @@ def save_contact_preferences():
     if refused := require_role("customer"):
         return refused
     form = ContactPreferenceForm()
+    back = safe_local_path(request.form.get("neste"), MARKETING_PAGE)
     if not form.validate():
         flash("Vi forsto ikke svaret ditt. Ingenting er endret, prøv igjen.", "error")
-        return redirect(MARKETING_PAGE, code=303)
+        return redirect(back, code=303)
     customer = current_user._get_current_object()
     changed = set_calls(customer, form.ringe.data, "mypage")
     changed = set_catalogues(customer, form.kataloger.data, "mypage") or changed
@@ -69,7 +71,7 @@ def save_contact_preferences():
         flash(_summary(form.ringe.data, form.kataloger.data), "success")
     else:
         flash("Ingen endringer. Valgene dine er som før.", "info")
-    return redirect(MARKETING_PAGE, code=303)
+    return redirect(back, code=303)
 
 
 def _summary(calls: bool, catalogues: bool) -> str:

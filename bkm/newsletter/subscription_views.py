@@ -9,7 +9,7 @@ and whoever holds it can leave the list anyway.
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request
 from flask_login import current_user
 from wtforms import BooleanField
 
@@ -21,6 +21,7 @@ from bkm.forms import BaseForm
 from bkm.newsletter import bp, subscriptions
 from bkm.newsletter.subscriptions import BadLink, ExpiredLink, NothingToConfirm
 from bkm.newsletter.tokens import CONFIRM_MAX_AGE
+from bkm.urls import safe_local_path
 
 # Leaving must work for someone who has not yet answered new terms (R3.6, R8.1).
 OPEN_ENDPOINTS.update({"newsletter.unsubscribe_page", "newsletter.unsubscribe"})
@@ -95,6 +96,7 @@ def marketing():
         return refused
     customer = current_user._get_current_object()
     form = MarketingForm()
+    back = safe_local_path(request.form.get("neste"), "newsletter.marketing")
     if form.validate_on_submit():
         action = request.form.get("handling", "")
         if action == "meld-av":
@@ -124,9 +126,9 @@ def marketing():
                 )
         else:
             flash("Vi forsto ikke hva du ville gjøre. Ingenting er endret.", "error")
-            return redirect(url_for("newsletter.marketing"), code=303)
+            return redirect(back, code=303)
         db.session.commit()
-        return redirect(url_for("newsletter.marketing"), code=303)
+        return redirect(back, code=303)
     return _marketing_page(customer, form, 400 if form.is_submitted() else 200)
 
 

@@ -18,9 +18,18 @@ def order(db):
     return order
 
 
-def test_the_audit_table_holds_who_whom_what_and_when_and_nothing_else(db):
+def test_the_audit_table_holds_who_in_which_role_whom_what_why_and_when_and_nothing_else(db):
     columns = {c["name"] for c in sa.inspect(db.engine).get_columns("audit_log")}
-    assert columns == {"id", "at", "actor_id", "subject_user_id", "action", "target"}
+    assert columns == {
+        "id",
+        "at",
+        "actor_id",
+        "actor_role",
+        "subject_user_id",
+        "action",
+        "target",
+        "reason",
+    }
 
 
 @pytest.mark.parametrize("role", ["staff", "manager"])
