@@ -9,6 +9,7 @@ bkm_group = AppGroup("bkm", help="Brukte Kontormøbler: drift og demodata.")
 
 
 def init_app(app: Flask) -> None:
+    from bkm.backup import backup_command, restore_command
     from bkm.demo.cli import seed_command
     from bkm.mail.cli import mail_group
 
@@ -16,4 +17,7 @@ def init_app(app: Flask) -> None:
         bkm_group.add_command(seed_command)
     if "mail" not in bkm_group.commands:
         bkm_group.add_command(mail_group)
+    for command in (backup_command, restore_command):
+        if command.name not in bkm_group.commands:
+            bkm_group.add_command(command)
     app.cli.add_command(bkm_group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,20 @@ def customer(db):
     user = make_user(role="customer", name="Kari Kunde")
     db.session.commit()
     return user
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database nobody has touched, on the engine the suite runs on."""
+    server_url = os.environ.get("BKM_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    name = f"bkm_migrations_{uuid.uuid4().hex[:8]}"
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    server.dispose()

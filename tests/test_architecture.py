@@ -30,6 +30,7 @@ RANKS = {
             "origin",
             "page_context",
             "ip",
+            "backup",
         ],
         0,
     ),
