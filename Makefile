@@ -9,7 +9,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install browser-deps run migrate seed test lint pytest test-postgres promises bench clean
+.PHONY: install browser-deps run serve migrate seed test lint pytest test-postgres promises bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ seed: migrate
 
 run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-like: gunicorn with the repository's gunicorn.conf.py (BKM_ENV_NAME etc. from the environment).
+serve: migrate
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 lint: install
 	$(RUFF) check .

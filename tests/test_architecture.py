@@ -31,6 +31,7 @@ RANKS = {
             "page_context",
             "ip",
             "backup",
+            "logs",
         ],
         0,
     ),

@@ -15,14 +15,12 @@ from bkm.clickstream import collect  # noqa: E402,F401  (route)
 def init_app(app: Flask) -> None:
     from bkm.clickstream import fast_path, recording, retention
     from bkm.clickstream.buffer import EventBuffer
-    from bkm.clickstream.logs import install_log_filter
     from bkm.clickstream.withdrawal import forget_visitor  # noqa: F401  (registers the handler)
 
     buffer = EventBuffer(app, app.config["CLICKSTREAM_FLUSH_SECONDS"])
     app.extensions["bkm_clickstream"] = buffer
     app.register_blueprint(bp)
     app.cli.add_command(retention.clickstream_cli)
-    install_log_filter()
     fast_path.install(app)
 
     # Registered before consent's hooks, so it runs after them: it sees the visitor id the

@@ -9,8 +9,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from bkm.clickstream.devices import classify
-from bkm.clickstream.logs import TruncateIpFilter
 from bkm.ip import client_ip, truncate_ip
+from bkm.logs import PersonalDataFilter
 
 
 @pytest.mark.req("R6.3")
@@ -57,10 +57,10 @@ def test_log_lines_carry_only_truncated_addresses():
         ("203.0.113.77",),
         None,
     )
-    TruncateIpFilter().filter(record)
+    PersonalDataFilter().filter(record)
     assert record.getMessage() == '203.0.0.0 - - "GET / HTTP/1.1" 200 -'
     v6 = logging.LogRecord("x", logging.INFO, __file__, 1, "from 2001:db8:1:2::9 ok", (), None)
-    TruncateIpFilter().filter(v6)
+    PersonalDataFilter().filter(v6)
     assert v6.getMessage() == "from 2001:db8:1:: ok"
 
 

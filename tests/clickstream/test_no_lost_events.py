@@ -1,5 +1,6 @@
-"""An event answered 204 is never lost: gunicorn is stopped (SIGTERM, as a deploy does)
-while eight clients are sending, and every batch it acknowledged is found in the database.
+"""An event answered 204 is never lost: gunicorn, run with the repository's gunicorn.conf.py,
+is stopped (SIGTERM, as a deploy does) while eight clients are sending, and every batch it
+acknowledged is found in the database.
 
 The collector answers from the worker's buffer, which is written every
 CLICKSTREAM_FLUSH_SECONDS and when the worker stops; here the interval is long (30 s), so
@@ -70,17 +71,15 @@ def test_stopping_gunicorn_mid_load_loses_no_acknowledged_event(app, database_ur
         "BKM_COLLECT_RATE_LIMIT": "1000000/minute",
         "BKM_CLICKSTREAM_FLUSH_SECONDS": "30",
         "BKM_SQLITE_BUSY_TIMEOUT_MS": "30000",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
             str(gunicorn),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "20",
+            "-c",
+            "gunicorn.conf.py",  # the repository's own settings, as deployed
             "wsgi:app",
         ],
         cwd=ROOT,
