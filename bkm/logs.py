@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
 
-from bkm.ip import truncate_ip, truncated_client_ip
+from bkm.ip import UNKNOWN, truncate_ip, truncated_client_ip
 
 IP_PATTERN = re.compile(
     r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?)(?![\w.:])"
@@ -39,7 +39,8 @@ request_log = logging.getLogger("bkm.request")
 
 def _truncate(candidate: str) -> str:
     truncated = truncate_ip(candidate)
-    return candidate if truncated == "0.0.0.0" and candidate != "0.0.0.0" else truncated
+    # Not an address after all (a version number, a time): leave it as it was.
+    return candidate if truncated == UNKNOWN and candidate != UNKNOWN else truncated
 
 
 def scrub(text: str) -> str:
