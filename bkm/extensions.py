@@ -41,3 +41,11 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage: memory (per worker) by default, Redis when BKM_REDIS_URL is set (see bkm.config).
 limiter = Limiter(key_func=_rate_limit_key)
+
+
+def rate_limit(setting: str, *methods: str):
+    """A route's limit per truncated address, read from the setting `setting` (e.g.
+    "10/minute;100/hour"), counted for `methods` only (default POST: reading a form is free)."""
+    return limiter.limit(
+        lambda: current_app.config[setting], methods=list(methods or ("POST",)), scope=setting
+    )

@@ -39,6 +39,16 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+RATE_LIMIT_SETTINGS = (
+    "LOGIN_RATE_LIMIT",
+    "REGISTRATION_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
+    "CONTACT_RATE_LIMIT",
+    "CART_RATE_LIMIT",
+    "CHECKOUT_HOLD_RATE_LIMIT",
+)
+
+
 def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -52,6 +62,9 @@ def make_test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "SQLITE_BUSY_TIMEOUT_MS": 30_000,
         "SERVER_NAME": None,
         "CLICKSTREAM_FLUSH_SECONDS": 0,  # page views written at the end of each request
+        # The suite logs in and posts forms from one address all day; tests of the limits
+        # themselves set low figures on an app of their own (tests/test_rate_limits.py).
+        **dict.fromkeys(RATE_LIMIT_SETTINGS, "100000/minute"),
     }
     config.update(overrides)
     return config

@@ -23,7 +23,7 @@ from bkm.cases.handling import (
     open_case,
 )
 from bkm.cases.models import MAX_BODY
-from bkm.extensions import db
+from bkm.extensions import db, rate_limit
 from bkm.forms import BaseForm, MaxLength, strip_text
 from bkm.orders.delivery import delivered_on
 from bkm.orders.history import find_order
@@ -104,6 +104,7 @@ def _back_to_order(order):
 
 
 @bp.route("/ordre/<number>/angre", methods=["GET", "POST"])
+@rate_limit("CONTACT_RATE_LIMIT")
 @login_required
 def withdraw_order(number: str):
     order = _own_order(number)
@@ -167,6 +168,7 @@ def _withdraw(order, line_ids: list[int], reason: str | None):
 
 
 @bp.route("/ordre/<number>/reklamasjon", methods=["GET", "POST"])
+@rate_limit("CONTACT_RATE_LIMIT")
 @login_required
 def complain(number: str):
     order = _own_order(number)
@@ -223,6 +225,7 @@ def _own_case(number: str):
 
 
 @bp.route("/saker/<number>", methods=["GET", "POST"])
+@rate_limit("CONTACT_RATE_LIMIT")
 @login_required
 def case(number: str):
     found = _own_case(number)

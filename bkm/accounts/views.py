@@ -23,7 +23,7 @@ from bkm.accounts.registration import EmailTaken, register_customer
 from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.consent.recording import record_choice, store_choice
 from bkm.consent.state import current_consent
-from bkm.extensions import db
+from bkm.extensions import db, rate_limit
 from bkm.newsletter.subscriptions import request_subscription
 from bkm.orders.document_mail import pdf_filename
 from bkm.orders.documents import documents_of, find_document, sales_document
@@ -39,6 +39,7 @@ EMAIL_TAKEN = (
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
+@rate_limit("LOGIN_RATE_LIMIT")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_local_path(request.args.get("next")))
@@ -73,6 +74,7 @@ def _start_session(user, *, remember: bool = False) -> None:
 
 
 @bp.route("/registrer", methods=["GET", "POST"])
+@rate_limit("REGISTRATION_RATE_LIMIT")
 def register():
     if current_user.is_authenticated:
         flash("Du er allerede logget inn.", "info")
@@ -120,6 +122,7 @@ def verify_email(token: str):
 
 
 @bp.route("/send-bekreftelse", methods=["GET", "POST"])
+@rate_limit("PASSWORD_RESET_RATE_LIMIT")
 @login_required
 def resend_verification():
     form = ResendVerificationForm()
@@ -143,6 +146,7 @@ def resend_verification():
 
 
 @bp.route("/glemt-passord", methods=["GET", "POST"])
+@rate_limit("PASSWORD_RESET_RATE_LIMIT")
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
@@ -154,6 +158,7 @@ def forgot_password():
 
 
 @bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
+@rate_limit("PASSWORD_RESET_RATE_LIMIT")
 def reset_password(token: str):
     try:
         user = check_password_token(token)

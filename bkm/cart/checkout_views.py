@@ -21,7 +21,7 @@ from bkm.cart.checkout import AccountExists, check_out, guest_customer
 from bkm.cart.checkout_forms import CheckoutForm
 from bkm.cart.holds import HOLD_MINUTES, hold_cart
 from bkm.cart.stock import CartError, NotEnoughStock, SoldOut
-from bkm.extensions import db
+from bkm.extensions import db, rate_limit
 from bkm.money import vat_part_ore
 from bkm.newsletter.subscriptions import request_subscription
 from bkm.orders.confirmation import queue_order_confirmation
@@ -80,6 +80,7 @@ def _page(form: CheckoutForm, summary, status: int = 200):
 
 
 @bp.route("/kasse", methods=["GET", "POST"])
+@rate_limit("CHECKOUT_HOLD_RATE_LIMIT", "GET")
 def checkout():
     cart = current_cart()
     summary = cart_summary(cart)

@@ -13,7 +13,7 @@ from bkm.accounts.mailing import mail_link
 from bkm.cart import bp
 from bkm.cart.cart import cart_summary, current_cart
 from bkm.cart.checkout_views import _problem_message
-from bkm.extensions import db
+from bkm.extensions import db, rate_limit
 from bkm.forms import BaseForm, MaxLength
 from bkm.orders.quotes import (
     MAX_MESSAGE_LENGTH,
@@ -39,6 +39,7 @@ def _errors(form) -> str:
 
 
 @bp.post("/handlekurv/tilbud")
+@rate_limit("CONTACT_RATE_LIMIT")
 def request_quote_view():
     if not current_user.is_authenticated:
         flash(

@@ -18,7 +18,7 @@ from bkm.cart.cart import (
 from bkm.cart.forms import UnknownProduct, parse_product_id, parse_quantity
 from bkm.cart.stock import CartError, NotInCart
 from bkm.catalog.models import Product
-from bkm.extensions import csrf, db
+from bkm.extensions import csrf, db, rate_limit
 from bkm.origin import is_same_origin
 from bkm.page_context import describe_page, note_event
 
@@ -50,6 +50,7 @@ def view():
 
 
 @bp.post("/handlekurv/legg-til")
+@rate_limit("CART_RATE_LIMIT")
 @csrf.exempt  # the product page's form has no token; see bkm/cart/origin.py
 def add():
     if not is_same_origin(request):

@@ -17,7 +17,7 @@ from bkm.cases.handling import CaseError, cases_of, open_case
 from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES, ConsentRecord
 from bkm.consent.state import current_consent
 from bkm.consent.views import purpose_names
-from bkm.extensions import db
+from bkm.extensions import db, rate_limit
 from bkm.mypage import bp
 from bkm.mypage.forms import PrivacyContactForm, ProfileForm
 from bkm.newsletter.subscription_views import MarketingForm
@@ -71,6 +71,7 @@ def overview():
 
 
 @bp.route("/opplysninger", methods=["GET", "POST"])
+@rate_limit("PASSWORD_RESET_RATE_LIMIT")
 def profile():
     me = _me()
     form = ProfileForm(obj=me)
@@ -169,6 +170,7 @@ def access_log():
 
 
 @bp.route("/kontakt", methods=["GET", "POST"])
+@rate_limit("CONTACT_RATE_LIMIT")
 def contact():
     form = PrivacyContactForm()
     if form.validate_on_submit():
