@@ -58,15 +58,32 @@ DEFAULTS: dict[str, Any] = {
     # Consent, see bkm/consent/. Google Analytics stays off (and the shop makes no third-party
     # request at all) unless a GA4 measurement id such as "G-XXXXXXX" is set.
     "GA_MEASUREMENT_ID": None,
-    "POLICY_CACHE_SECONDS": 5,
+    "POLICY_CACHE_SECONDS": 5,  # how long a worker may serve the statement version it read
     # Clickstream, see bkm/clickstream/. Proxies (CIDRs) whose X-Forwarded-For is believed.
     "TRUSTED_PROXIES": [],
     "CLICKSTREAM_RECORDING": True,  # server-side page views; False turns them off
     "CLICKSTREAM_FLUSH_SECONDS": 1.0,  # how often a worker writes its buffered page views
     "CLICKSTREAM_RETENTION_DAYS": 180,  # raw events; the daily counts stay
     "COLLECT_RATE_LIMIT": "600/minute",  # POST /collect per truncated IP address
+    # Forms that guess passwords, send mail, open cases or hold stock, per truncated address
+    # (bkm.extensions.rate_limit); a /16 is a neighbourhood, so the figures are generous.
+    "LOGIN_RATE_LIMIT": "10/minute;100/hour",
+    "REGISTRATION_RATE_LIMIT": "5/minute;30/hour",
+    "PASSWORD_RESET_RATE_LIMIT": "5/minute;30/hour",  # reset requests, new passwords, links
+    "CONTACT_RATE_LIMIT": "10/minute;60/hour",  # cases, replies, complaints, quote requests
+    "CART_RATE_LIMIT": "30/minute;300/hour",  # adding to a cart
+    "CHECKOUT_HOLD_RATE_LIMIT": "10/minute;60/hour",  # GET /kasse holds the cart for 15 min
     "REDIS_URL": None,  # shared rate-limit counters across workers; None: each worker counts
-    # how long a worker may serve the privacy statement version it read
+    # Retention (R3.9), carried out nightly by `flask bkm retention run` (bkm/privacy/retention.py).
+    # Invoices and credit notes: kept this many years after the end of their financial year
+    # (bokføringsloven § 13: 5, so until 31 December of year + 5; never set below 5).
+    "RETENTION_PRIMARY_YEARS": 5,
+    # Order confirmations, packing slips, quotes, cases, credit notices and the order itself:
+    # this many months after the end of the financial year (3 years 6 months: 30 June of
+    # year + 4; never set below 42).
+    "RETENTION_SECONDARY_MONTHS": 42,
+    "MAIL_RETENTION_DAYS": 90,  # sent mail (bodies and attachments) is deleted this long after
+    "UNVERIFIED_ACCOUNT_DAYS": 30,  # accounts never verified (and holding nothing) go after this
 }
 
 
