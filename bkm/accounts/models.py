@@ -80,13 +80,14 @@ class User(UserMixin, db.Model):
 
     @property
     def credentials_fingerprint(self) -> str:
-        """Changes whenever the password or the e-mail changes; reveals nothing about either."""
-        material = f"{self.email}\0{self.password_hash or ''}".encode()
+        """Changes whenever the password, the e-mail or the role changes; reveals nothing."""
+        material = f"{self.email}\0{self.password_hash or ''}\0{self.role}".encode()
         return hashlib.sha256(material).hexdigest()[:20]
 
     def get_id(self) -> str:
         # Sessions and remember-me cookies name the credentials they were made with, so a
-        # password reset ends every other session, including a stolen remember-me cookie.
+        # password reset ends every other session, including a stolen remember-me cookie, and
+        # a new role takes effect only in a new session, after logging in again.
         return f"{self.id}:{self.credentials_fingerprint}"
 
     @property

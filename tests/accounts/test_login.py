@@ -122,6 +122,16 @@ def test_changing_the_password_ends_other_sessions(app, client, login_as, custom
     assert client.get("/konto/ordre").status_code == 302  # back to the login page
 
 
+def test_a_role_change_takes_effect_only_after_logging_in_again(client, login_as, staff, db):
+    login_as(staff)
+    assert client.get("/admin/").status_code == 200
+    staff.role = "manager"  # promoted (or demoted) while logged in elsewhere
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302  # the old session is over
+    login_as(staff)
+    assert client.get("/admin/samtykker").status_code == 200  # a new session, the new role
+
+
 def test_deactivating_an_account_ends_its_session(client, login_as, staff, db):
     login_as(staff)
     assert client.get("/admin/").status_code == 200
