@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bkm.accounts.models import User
-from bkm.clock import utcnow
+from bkm.clock import to_oslo, utcnow
 from bkm.database import UTCDateTime
 from bkm.extensions import db
 from bkm.orders.models import Order, Shipment
@@ -100,8 +100,9 @@ class IssuedDocument(db.Model):
 
     @property
     def retain_until(self) -> date:
-        """Invoices and credit notes: 5 years after the financial year; the rest 3½ years."""
-        year = self.issued_at.year
+        """Invoices and credit notes: 5 years after the financial year; the rest 3½ years.
+        The financial year is Oslo's calendar year (bkm/privacy/retention.py carries it out)."""
+        year = to_oslo(self.issued_at).year
         if self.kind in ("invoice", "credit_note"):
             return date(year + 5, 12, 31)
         return date(year + 4, 6, 30)
