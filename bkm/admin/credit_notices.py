@@ -72,6 +72,9 @@ def _register(customer: User, back, order=None):
 def order_credit_notice(number: str):
     order = _order_or_404(number)
     back = redirect(url_for("admin.order", number=order.number), code=303)
+    if order.customer is None:  # erased (R3.10): there is no account to credit
+        flash("Kunden er slettet, så ordren kan ikke få en kredittmelding.", "error")
+        return back
     return _register(order.customer, back, order=order)
 
 

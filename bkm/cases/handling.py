@@ -97,6 +97,8 @@ def add_message(case: Case, author: User, body: str, *, from_staff: bool) -> Cas
     the case waiting for the customer; a customer's reply opens it again. Never commits."""
     if case.is_closed:
         raise CaseError("Saken er avsluttet. Opprett en ny sak om du trenger mer hjelp.")
+    if case.customer is None:  # erased (R3.10): nobody to write to
+        raise CaseError("Kunden er slettet, så saken kan ikke få flere meldinger.")
     text = _clean_body(body)
     message = CaseMessage(
         author_id=author.id, from_staff=from_staff, body=text, created_at=utcnow()
@@ -169,8 +171,8 @@ def has_open_case(order_id: int, kind: str) -> bool:
 
 def case_search(query: str = "", only_open: bool = True) -> Select:
     """Newest first; `query` matches the case number (with or without "S-") or the
-    customer's name or e-mail."""
-    stmt = select(Case).join(User, Case.customer_id == User.id).order_by(Case.id.desc())
+    customer's name or e-mail. Cases of erased customers (no customer) are listed too."""
+    stmt = select(Case).outerjoin(User, Case.customer_id == User.id).order_by(Case.id.desc())
     if only_open:
         stmt = stmt.where(Case.status != CLOSED)
     query = (query or "").strip()[:MAX_QUERY]

@@ -32,9 +32,14 @@ def reference(document: IssuedDocument) -> str:
     return f"document:{document.id}"
 
 
-def queue_document_mail(issued: IssuedDocument, document: SalesDocument) -> MailMessage:
-    """templates/emails/<kind>.txt/.html to the order's e-mail, the PDF attached. No commit."""
+def queue_document_mail(issued: IssuedDocument, document: SalesDocument) -> MailMessage | None:
+    """templates/emails/<kind>.txt/.html to the order's e-mail, the PDF attached. No commit.
+
+    None when the order has no address left: its customer was erased (R3.10), and a credit
+    note issued afterwards is kept for the books without a mail."""
     order = issued.order
+    if not order.email:
+        return None
     return queue_mail(
         issued.kind,
         to=order.email,

@@ -195,6 +195,8 @@ def issue_quote(
         raise QuoteError(
             f"Bare forespurte tilbud kan utstedes. Tilbudet har status «{status_label(quote)}»."
         )
+    if quote.customer is None:  # erased (R3.10): nobody to send it to
+        raise QuoteError("Kunden er slettet, så tilbudet kan ikke utstedes.")
     check_valid_until(valid_until)
     for line in quote.lines:
         if line.id not in prices:
