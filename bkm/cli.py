@@ -12,11 +12,14 @@ def init_app(app: Flask) -> None:
     from bkm.backup import backup_command, restore_command
     from bkm.demo.cli import seed_command
     from bkm.mail.cli import mail_group
+    from bkm.privacy.retention_cli import retention_group
 
     if "seed" not in bkm_group.commands:
         bkm_group.add_command(seed_command)
     if "mail" not in bkm_group.commands:
         bkm_group.add_command(mail_group)
+    if "retention" not in bkm_group.commands:
+        bkm_group.add_command(retention_group)
     for command in (backup_command, restore_command):
         if command.name not in bkm_group.commands:
             bkm_group.add_command(command)

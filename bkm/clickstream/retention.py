@@ -17,13 +17,20 @@ from bkm.extensions import db
 clickstream_cli = AppGroup("clickstream", help="The clickstream's raw events.")
 
 
-def purge_old_events(now: datetime | None = None, days: int | None = None) -> int:
-    """Delete raw events older than the retention period; returns how many went."""
+def delete_old_events(now: datetime | None = None, days: int | None = None) -> int:
+    """Delete raw events older than the retention period in the caller's transaction (the
+    nightly `bkm retention run` commits it); returns how many went."""
     days = current_app.config["CLICKSTREAM_RETENTION_DAYS"] if days is None else days
     cutoff = (now or utcnow()) - timedelta(days=days)
     result = db.session.execute(delete(ClickEvent).where(ClickEvent.at < cutoff))
-    db.session.commit()
     return result.rowcount or 0
+
+
+def purge_old_events(now: datetime | None = None, days: int | None = None) -> int:
+    """Delete raw events older than the retention period and commit; returns how many went."""
+    removed = delete_old_events(now, days)
+    db.session.commit()
+    return removed
 
 
 @clickstream_cli.command("purge")

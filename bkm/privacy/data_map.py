@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 # Legal bases (GDPR art. 6 nr. 1), as the export's README and the privacy page name them.
 BASES = {
     "contract": "Avtale: for å levere det kunden har bestilt (art. 6 nr. 1 b)",
-    "legal_obligation": "Rettslig plikt: bokføringsloven (art. 6 nr. 1 c)",
+    "legal_obligation": (
+        "Rettslig plikt (art. 6 nr. 1 c): bokføringsloven, markedsføringsloven "
+        "(Reservasjonsregisteret) og plikten til å kunne dokumentere samtykker (art. 7 nr. 1)"
+    ),
     "consent": "Samtykke, som kan trekkes tilbake (art. 6 nr. 1 a)",
     "legitimate_interest": (
         "Berettiget interesse: drift, sikkerhet og kundeservice (art. 6 nr. 1 f)"
@@ -38,7 +41,8 @@ RETENTION = {
     "until_withdrawn": "Til samtykket trekkes tilbake eller kontoen slettes.",
     "cart": "Til handlekurven kjøpes, tømmes eller kontoen slettes.",
     "mail": "Innholdet i sendte e-poster slettes når oppbevaringstiden for e-post er ute.",
-    "proof": "Som dokumentasjon så lenge kontoen finnes; ved sletting kuttes koblingen til kunden.",
+    "proof": "Som dokumentasjon: samtykkeloggen så lenge samtykket gjelder og tre år etter at det "
+    "tok slutt (foreldelsesfristen); ved sletting kuttes koblingen til kunden.",
     "erasure_fact": "Så lenge forholdet kan hindre sletting (misbruk 4 år, solgt gjeld 3 år, "
     "avslått kreditt 3 måneder), deretter slettes det sammen med kunden.",
 }
