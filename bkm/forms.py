@@ -10,7 +10,9 @@ from __future__ import annotations
 import unicodedata
 
 import phonenumbers
+from flask import Flask, request
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
 from wtforms import DateField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -23,6 +25,28 @@ ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 class BaseForm(FlaskForm):
     class Meta:
         locales = ("nb_NO", "nb")
+
+
+NUL = "\x00"
+
+
+class NulCharacter(BadRequest):
+    """A form or query held a NUL character: PostgreSQL cannot store one in text and SQLite
+    would keep it silently, so both refuse it at the door, the same way."""
+
+    page_title = "Ugyldig tegn"
+    description = "Skjemaet inneholdt et tegn som ikke kan brukes (NUL). Fjern det og prøv igjen."
+
+
+def refuse_nul_characters() -> None:
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if NUL in key or any(NUL in value for value in values):
+                raise NulCharacter()
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
 
 
 class NorwegianDateField(DateField):

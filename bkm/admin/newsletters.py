@@ -90,7 +90,7 @@ class NewsletterForm(BaseForm):
         if value == "":
             return
         if (
-            not (value.isascii() and value.isdigit())
+            not (value.isascii() and value.isdigit() and len(value) <= 9)  # an id, not a number
             or db.session.get(Category, int(value)) is None
         ):
             raise StopValidation("Velg en kategori fra listen.")

@@ -181,7 +181,10 @@ def _parse_event(event, index: int) -> ScriptEvent:
     if kind not in SCRIPT_EVENTS:
         raise BadBatch(f"{where}: ukjent type.")
     path = event.get("path")
-    if not (isinstance(path, str) and path.startswith("/") and 0 < len(path) <= 300):
+    if (
+        not (isinstance(path, str) and path.startswith("/") and 0 < len(path) <= 300)
+        or "\x00" in path
+    ):
         raise BadBatch(f"{where}: «path» må være en sti på nettstedet (høyst 300 tegn).")
     product_id = event.get("product_id")
     if product_id is not None and not _is_int(product_id, 1, 2**31 - 1):
