@@ -75,3 +75,11 @@ def test_strict_mode_fails_while_a_promise_lacks_a_test(suite, monkeypatch):
     monkeypatch.setenv("BKM_PROMISES_STRICT", "1")
     suite.makepyfile("def test_nothing_promised():\n    pass\n")
     assert suite.runpytest_subprocess().ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_run_of_the_whole_suite_fails_while_a_promise_lacks_a_test(suite):
+    suite.makeini(PLUGIN_INI + "testpaths = .\n")
+    suite.makepyfile("def test_nothing_promised():\n    pass\n")
+
+    assert suite.runpytest_subprocess().ret == pytest.ExitCode.TESTS_FAILED  # like `make test`
+    assert suite.runpytest_subprocess("-k", "nothing").ret == pytest.ExitCode.OK  # a subset
