@@ -9,7 +9,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install browser-deps run serve migrate seed test lint pytest test-postgres promises bench clean
+.PHONY: install browser-deps run serve migrate seed test lint pytest test-postgres promises bench loadtest clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -59,6 +59,11 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PYTHON) bench/run.py
+
+# Mixed shoppers for 60 s against gunicorn on a throw-away PostgreSQL database, then the checks
+# (no 5xx, no oversold item, no lost order or event); options via LOADTEST_ARGS="--sqlite" etc.
+loadtest: install
+	$(PYTHON) -m bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-results
