@@ -30,3 +30,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "bkm"
+# gunicorn's control socket defaults to one path per user, shared by every gunicorn the user
+# runs (tests, bench, a second instance); the shop does not use it.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET") is None
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
