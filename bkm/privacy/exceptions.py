@@ -100,11 +100,13 @@ def _sentences(parts: list[str]) -> str:
 
 
 def ongoing_case(user: User, today: date) -> Reason | None:
-    """(1) A case (complaint, withdrawal, question, privacy) that is not closed."""
+    """(1) A case (complaint, withdrawal, question) that is not closed. A case about personal
+    data is not one: it is often the erasure request itself, and erasure answers it (its
+    content goes with the rest)."""
     cases = list(
         db.session.scalars(
             select(Case)
-            .where(Case.customer_id == user.id, Case.status != CASE_CLOSED)
+            .where(Case.customer_id == user.id, Case.status != CASE_CLOSED, Case.kind != "privacy")
             .order_by(Case.id)
         )
     )

@@ -102,6 +102,12 @@ def test_ongoing_case_blocks_until_the_case_is_closed(db, status, blocks):
         assert reason.last_day is None
 
 
+def test_an_open_case_about_personal_data_does_not_block_its_own_answer(db):
+    customer = make_customer()
+    make_case(customer, kind="privacy", subject="Personopplysninger", body="Slett meg, takk.")
+    assert ongoing_case(customer, date(2026, 1, 1)) is None
+
+
 def test_ongoing_case_of_another_customer_does_not_block(db):
     mine, theirs = make_customer(), make_customer()
     make_case(theirs)
