@@ -108,20 +108,28 @@ class EventBuffer:
 
 def write(events: list[dict], counts: Counter) -> None:
     """One transaction: the events, then the cookieless counters added to what is stored."""
-    if events:  # Core executemany: several times faster than the ORM's bulk insert
-        db.session.execute(insert(ClickEvent.__table__), events)
-    for key, views in counts.items():
-        db.session.execute(_count_upsert(dict(zip(COUNT_KEY, key, strict=True)), views))
+    write_rows(events, counts)
     db.session.commit()
 
 
-def _count_upsert(fields: dict, views: int):
+def write_rows(events: list[dict], counts: Counter) -> None:
+    """Insert the events and add the counts to the stored counters; the caller commits (the
+    demo traffic generator writes a year of days this way in one transaction)."""
+    if events:  # Core executemany: several times faster than the ORM's bulk insert
+        db.session.execute(insert(ClickEvent.__table__), events)
+    if counts:  # one executemany upsert: the keys of a Counter are distinct
+        rows = [{**dict(zip(COUNT_KEY, key, strict=True)), "views": n} for key, n in counts.items()]
+        db.session.execute(_count_upsert(), rows)
+
+
+def _count_upsert():
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(PageCount).values(**fields, views=views)
+    statement = dialect_insert(PageCount.__table__)
     return statement.on_conflict_do_update(
-        index_elements=list(COUNT_KEY), set_={"views": PageCount.views + statement.excluded.views}
+        index_elements=list(COUNT_KEY),
+        set_={"views": PageCount.__table__.c.views + statement.excluded.views},
     )

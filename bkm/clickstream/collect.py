@@ -20,7 +20,7 @@ from limits import parse as parse_limit
 
 from bkm.clickstream import bp
 from bkm.clickstream.devices import BOT, classify
-from bkm.clickstream.recording import keep_visit, referrer_host
+from bkm.clickstream.recording import keep_visit, recorded_path, referrer_host
 from bkm.clickstream.visits import (
     VISIT_COOKIE,
     Visit,
@@ -127,7 +127,7 @@ def answer_batch(req: Request, allows_statistics: Callable[[], bool]) -> Answer:
             {
                 **common,
                 "type": event.type,
-                "path": event.path,
+                "path": recorded_path(event.path),
                 "product_id": event.product_id,
                 "duration_ms": event.duration_ms,
             }

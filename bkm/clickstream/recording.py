@@ -12,11 +12,16 @@ The IP address is truncated before it reaches any row; the full address is never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Request, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
 
-from bkm.clickstream.devices import BOT, classify
+from bkm.clickstream.devices import BOT, Device, classify
 from bkm.clickstream.visits import VISIT_COOKIE, continue_visit, needs_cookie, parse_visit
 from bkm.clock import to_oslo, utcnow
 from bkm.consent.registry import STATISTICS, VISITOR_COOKIE
@@ -31,6 +36,31 @@ PAGE_EVENTS = {"product": "product_view", "category": "category_view", "search":
 PAGE_VIEW_TYPES = ("page_view", *PAGE_EVENTS.values())
 NEW_VISITOR_KEY = "new_visitor_id"
 _NO_ARGS: dict[str, str] = {}
+
+
+# Paths are kept as the visitor saw them, except those that name something of a person's — an
+# order, a case, a quote, a link's token: their route stands in ("/konto/ordre/<number>"), so
+# the clickstream never holds what could lead to someone (R2.2). Catalogue pages keep theirs.
+PATHS_KEPT = {"catalog.product", "catalog.category"}
+
+
+def recorded_path(path: str, rule=None) -> str:
+    """The path to store for a page: its route pattern when its arguments could be personal."""
+    if rule is None:
+        rule = _rule_of(current_app.url_map, path)
+    if rule is None or not rule.arguments or rule.endpoint in PATHS_KEPT:
+        return path
+    return rule.rule
+
+
+@lru_cache(maxsize=4096)
+def _rule_of(url_map: Map, path: str):
+    """The route a path from the visitor's script leads to, or None (a path the shop has not)."""
+    try:
+        rule, _args = url_map.bind("localhost").match(path, method="GET", return_rule=True)
+    except HTTPException:
+        return None
+    return rule
 
 
 def should_record(req: Request) -> bool:
@@ -72,7 +102,16 @@ def record(response: Response, buffer) -> None:
     state = g.get("consent_state") or current_consent()
     if device.device_class == BOT or not state.allows(STATISTICS):
         if page_view:
-            buffer.add_count(_count_key(description, device.device_class))
+            day = to_oslo(utcnow()).date()
+            buffer.add_count(
+                count_key(
+                    day,
+                    recorded_path(request.path, request.url_rule),
+                    description,
+                    device.device_class,
+                    referrer_host(request),
+                )
+            )
         return
     visitor_id = request.cookies.get(VISITOR_COOKIE) or g.get(NEW_VISITOR_KEY)
     if not visitor_id:
@@ -82,21 +121,18 @@ def record(response: Response, buffer) -> None:
     visit = continue_visit(previous, now)
     if needs_cookie(previous, visit):
         keep_visit(response, visit)
-    common = _common_fields(now, device, visitor_id, visit.visit_id, description)
-    rows = []
-    if page_view:  # one row per page: a product page's view is its product_view
-        rows.append({**common, "type": PAGE_EVENTS.get(common["page_type"], "page_view")})
-    for event_type, fields in events:
-        rows.append(
-            {
-                **common,
-                "type": event_type,
-                "product_id": fields.get("product_id", common["product_id"]),
-                "category_id": fields.get("category_id", common["category_id"]),
-                "checkout_step": str(fields.get("step", ""))[:20],
-            }
-        )
-    buffer.add_events(rows)
+    common = common_fields(
+        now,
+        recorded_path(request.path, request.url_rule),
+        description,
+        device,
+        visitor_id=visitor_id,
+        visit_id=visit.visit_id,
+        referrer=referrer_host(request),
+        utm=request.args if request.query_string else _NO_ARGS,  # most pages have none
+        ip_prefix=truncated_client_ip(request, current_app.config["TRUSTED_PROXIES"]),
+    )
+    buffer.add_events(event_rows(common, page_view, events))
 
 
 def keep_visit(response: Response, visit) -> None:
@@ -110,37 +146,73 @@ def keep_visit(response: Response, visit) -> None:
     )
 
 
-def _common_fields(now, device, visitor_id: str, visit_id: str, description: dict) -> dict:
-    args = request.args if request.query_string else _NO_ARGS  # most pages have none
+# The row builders below take plain values, not the request, so the demo traffic generator
+# (analytics/demo_traffic.py) makes its rows with exactly this code at times of its choosing.
+
+
+def common_fields(
+    at: datetime,
+    path: str,
+    description: Mapping,
+    device: Device,
+    *,
+    visitor_id: str,
+    visit_id: str,
+    referrer: str,
+    utm: Mapping[str, str],
+    ip_prefix: str,
+) -> dict:
+    """The fields every event of one request shares."""
     return {
-        "at": now,
-        "path": request.path[:300],
+        "at": at,
+        "path": path[:300],
         "page_type": description.get("page_type", "")[:20],
         "product_id": description.get("product_id"),
         "category_id": description.get("category_id"),
         "search_query": description.get("search_query", ""),
         "checkout_step": "",
         "duration_ms": None,
-        "referrer_host": referrer_host(request),
-        "utm_source": args.get("utm_source", "")[:100],
-        "utm_medium": args.get("utm_medium", "")[:100],
-        "utm_campaign": args.get("utm_campaign", "")[:100],
+        "referrer_host": referrer,
+        "utm_source": utm.get("utm_source", "")[:100],
+        "utm_medium": utm.get("utm_medium", "")[:100],
+        "utm_campaign": utm.get("utm_campaign", "")[:100],
         "device": device.device_class,
         "os": device.os,
         "browser": device.browser,
-        "ip_prefix": truncated_client_ip(request, current_app.config["TRUSTED_PROXIES"]),
+        "ip_prefix": ip_prefix,
         "visitor_id": visitor_id,
         "visit_id": visit_id,
     }
 
 
-def _count_key(description: dict, device_class: str) -> tuple:
+def event_rows(common: dict, page_view: bool, events: list[tuple[str, dict]]) -> list[dict]:
+    """A request's rows: its page view (typed by the kind of page), then what it noted."""
+    rows = []
+    if page_view:  # one row per page: a product page's view is its product_view
+        rows.append({**common, "type": PAGE_EVENTS.get(common["page_type"], "page_view")})
+    for event_type, fields in events:
+        rows.append(
+            {
+                **common,
+                "type": event_type,
+                "product_id": fields.get("product_id", common["product_id"]),
+                "category_id": fields.get("category_id", common["category_id"]),
+                "checkout_step": str(fields.get("step", ""))[:20],
+            }
+        )
+    return rows
+
+
+def count_key(
+    day: date, path: str, description: Mapping, device_class: str, referrer: str
+) -> tuple:
+    """The cookieless counter a page view adds one to (buffer.COUNT_KEY's order)."""
     return (
-        to_oslo(utcnow()).date(),
-        request.path[:300],
+        day,
+        path[:300],
         description.get("page_type", "")[:20],
         description.get("product_id") or 0,
         description.get("category_id") or 0,
         device_class,
-        referrer_host(request),
+        referrer,
     )

@@ -8,6 +8,7 @@ consent have it; the consent code expires it with the rest of that purpose.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -36,15 +37,22 @@ def parse_visit(value: str | None) -> Visit | None:
     return Visit(visit_id, datetime.fromtimestamp(int(stamp), UTC))
 
 
-def continue_visit(previous: Visit | None, now: datetime) -> Visit:
-    """The same visit if it was active within 30 minutes on the same Oslo day, else a new one."""
+def new_visit_id() -> str:
+    return secrets.token_hex(16)
+
+
+def continue_visit(
+    previous: Visit | None, now: datetime, new_id: Callable[[], str] = new_visit_id
+) -> Visit:
+    """The same visit if it was active within 30 minutes on the same Oslo day, else a new one
+    (`new_id` names it: random here; the demo traffic passes a seeded one)."""
     if (
         previous is not None
         and timedelta(0) <= now - previous.last_seen < IDLE
         and to_oslo(previous.last_seen).date() == to_oslo(now).date()
     ):
         return Visit(previous.visit_id, now)
-    return Visit(secrets.token_hex(16), now)
+    return Visit(new_id(), now)
 
 
 def needs_cookie(previous: Visit | None, visit: Visit) -> bool:
