@@ -18,12 +18,10 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 from bkm.accounts.models import User
 from bkm.admin import bp
 from bkm.audit.recording import record_view
-from bkm.clock import oslo_today
 from bkm.extensions import db
 from bkm.forms import BaseForm, MaxLength, NorwegianDateField, SingleLine, not_in_future, strip_text
 from bkm.money import parse_kr
-from bkm.privacy.erasure import ErasureRefused, erase, erasure_plan, kept_documents
-from bkm.privacy.exceptions import checks
+from bkm.privacy.erasure import ErasureRefused, erase, erasure_overview
 from bkm.privacy.facts import (
     MAX_BUYER,
     MAX_DESCRIPTION,
@@ -154,16 +152,12 @@ def _page(person: User, forms: dict[str, BaseForm] | None = None, status: int = 
     record_view(current_user, person.id, "erasure_check", f"customer:{person.id}")
     db.session.commit()
     person = db.session.get(User, person.id)
-    results = checks(person, oslo_today())
     return (
         render_template(
             "admin/erasure_facts.html",
             person=person,
-            results=results,
-            blocked=any(reason for _rule, reason in results),
             facts=facts_of(person),
-            plan=erasure_plan(person),
-            kept=kept_documents(person),
+            **erasure_overview(person),
             forms=forms or _blank_forms(),
             misuse_labels=MISUSE_STATUSES,
             credit_labels=CREDIT_OUTCOMES,

@@ -14,12 +14,10 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, InputRequired
 
 from bkm.accounts.passwords import verify_password
-from bkm.clock import oslo_today
 from bkm.extensions import db, rate_limit
 from bkm.forms import BaseForm
 from bkm.mypage import bp
-from bkm.privacy.erasure import ErasureRefused, erase, erasure_plan, kept_documents
-from bkm.privacy.exceptions import checks
+from bkm.privacy.erasure import ErasureRefused, erase, erasure_overview
 
 WRONG_PASSWORD = "Passordet er feil. Ingenting er slettet."
 
@@ -35,16 +33,8 @@ class ErasureForm(BaseForm):
 
 
 def _page(customer, form: ErasureForm, status: int = 200):
-    results = checks(customer, oslo_today())
     return (
-        render_template(
-            "mypage/erasure.html",
-            form=form,
-            results=results,
-            blocked=any(reason for _rule, reason in results),
-            plan=erasure_plan(customer),
-            kept=kept_documents(customer),
-        ),
+        render_template("mypage/erasure.html", form=form, **erasure_overview(customer)),
         status,
         {"Cache-Control": "private, no-store"},
     )

@@ -41,7 +41,7 @@ from bkm.orders.document_models import IssuedDocument
 from bkm.orders.models import Order
 from bkm.privacy.anonymising import anonymise
 from bkm.privacy.data_map import ON_ERASURE, TABLES, Table
-from bkm.privacy.exceptions import Reason, preflight
+from bkm.privacy.exceptions import Reason, checks, preflight
 from bkm.privacy.ownership import owner_condition
 
 DOCUMENT_TITLES = {
@@ -156,6 +156,18 @@ def erasure_plan(user: User) -> list[PlanItem]:
         if rows:
             plan.append(PlanItem(entry.about, entry.on_erasure, rows))
     return plan
+
+
+def erasure_overview(user: User, today: date | None = None) -> dict:
+    """What «Slett meg» and the staff's page both show: each exception checked (`results`),
+    whether one blocks, what erasure would do (`plan`) and the documents that stay (`kept`)."""
+    results = checks(user, today or oslo_today())
+    return {
+        "results": results,
+        "blocked": any(reason for _rule, reason in results),
+        "plan": erasure_plan(user),
+        "kept": kept_documents(user),
+    }
 
 
 # ---------- Erasing ----------
