@@ -28,8 +28,12 @@ browser-deps:
 migrate: install
 	$(FLASK) db upgrade
 
+# The demo catalogue, then a modest year of demo traffic and orders (only into a shop without
+# visits) and its rollup, so the statistics have something to show.
 seed: migrate
 	$(FLASK) bkm seed --if-empty
+	$(FLASK) analytics demo-traffic --days 365 --visits-per-day 60 --if-empty
+	$(FLASK) analytics rollup
 
 run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
