@@ -6,7 +6,9 @@ table. The shop is measured as configured (page micro-cache on) and again with t
 then simulated shoppers place orders through the checkout (orders/second, checked in the
 database); last, the clickstream collector takes POST /collect with 1 and with 20 events
 (events/second, checked against the rows in click_events) and the product page is measured
-with server-side recording on and off (collector.py).
+with server-side recording on and off (collector.py). The statistics pass (analytics.py)
+generates a year of click events into a database of its own and times the rollup and every
+dashboard.
 The target is that the product page, as configured, reaches at least half of hello-world's
 requests/second. See bench/README.md for how to read the figures.
 
@@ -18,6 +20,7 @@ failed, database not empty, ...).
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import signal
 import sys
@@ -27,7 +30,7 @@ from pathlib import Path
 if not __package__:  # run as a script (bench/run.py): import bench.* from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import checkout_pass, collector, database, machine, report, servers, wrk
+from bench import analytics, checkout_pass, collector, database, machine, report, servers, wrk
 from bench.base import BenchError, tail
 from bench.checkout import SHOPPERS
 
@@ -76,6 +79,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip the clickstream pass (POST /collect throughput, recording's cost)",
     )
+    parser.add_argument(
+        "--no-analytics",
+        action="store_true",
+        help="skip the statistics pass (rollup and dashboards on a year of click events)",
+    )
+    parser.add_argument(
+        "--analytics-events",
+        type=int,
+        default=analytics.analytics_data.TARGET_EVENTS,
+        metavar="N",
+        help="click events the statistics pass generates (10,000,000: a year of a busy shop)",
+    )
+    parser.add_argument(
+        "--analytics-database-url",
+        help="run the statistics pass on this EMPTY PostgreSQL database instead of a temporary "
+        "SQLite file; it is left as it is afterwards",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL statements")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temp dir (logs, db)")
@@ -89,6 +109,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--shoppers must be 1..64")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads (wrk needs one per thread)")
+    if args.analytics_events < 1000:
+        parser.error("--analytics-events must be at least 1000")
     return args
 
 
@@ -200,6 +222,11 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
             workdir,
             lambda result, server: measure(wrk_path, result, server, args),
         )
+    statistics = None
+    if not args.no_analytics:
+        statistics = analytics.measure(
+            workdir / "analytics", args.analytics_events, args.analytics_database_url
+        )
     products = [r for r in results if r.page == PRODUCT_PAGE]
     uncached = products[1] if len(products) > 1 else None
     verdict = report.judge(products[0], uncached, baseline)
@@ -211,13 +238,21 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
     report.print_problems(results, sale)
     if clicks is not None:
         collector.print_problems(clicks)
+    if statistics is not None:
+        analytics.print_report(statistics)
     print("\n".join(verdict.lines))
     if clicks is not None:
         print("\n".join(collector.verdict_lines(clicks)))
+    if statistics is not None:
+        print("\n".join(analytics.verdict_lines(statistics)))
     if args.json:
         document = None if clicks is None else collector.to_json(clicks)
         report.write_json(args.json, results, baseline, catalogue, verdict, sale, args, document)
+        figures = json.loads(args.json.read_text())
+        figures["analytics"] = None if statistics is None else analytics.to_json(statistics)
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     failed = any(r.failed for r in results) or (sale and sale.failed)
+    failed = failed or (statistics is not None and statistics.failed)
     return 1 if failed or (clicks and clicks.failed) else 0
 
 
