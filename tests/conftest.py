@@ -176,3 +176,11 @@ def empty_database_url(tmp_path):
     with server.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     server.dispose()
+
+
+@pytest.fixture
+def world(db):
+    """One of everything a route can point at (tests/world.py)."""
+    from tests.world import World
+
+    return World()
