@@ -147,7 +147,7 @@ def keep_visit(response: Response, visit) -> None:
 
 
 # The row builders below take plain values, not the request, so the demo traffic generator
-# (analytics/demo_traffic.py) makes its rows with exactly this code at times of its choosing.
+# (bkm/demo/traffic.py) makes its rows with exactly this code at times of its choosing.
 
 
 def common_fields(
