@@ -70,7 +70,13 @@ KPIS = [
     ("orders", "Ordrer", INT, "Alle ordrer unntatt kansellerte."),
     ("revenue_ore", "Omsetning inkl. mva", KR, "Ordresummer med frakt."),
     ("net_ore", "Omsetning eks. mva", KR, ""),
-    ("conversion", "Konvertering", PCT, "Ordrer ÷ besøk."),
+    (
+        "conversion",
+        "Konvertering",
+        PCT,
+        "Ordrer ÷ besøk. Besøk telles bare for dem som har sagt ja til statistikk, ordrer for "
+        "alle, så tallet blir for høyt.",
+    ),
     ("average_order_ore", "Snittordre", KR, "Omsetning inkl. mva ÷ ordrer."),
 ]
 
