@@ -80,12 +80,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_app_hooks(app: Flask) -> None:
-    from bkm import cli, errors, forms, health, logs, page_cache, security, templating
+    from bkm import cli, errors, health, logs, page_cache, security, templating
 
     logs.init_app(app)
     page_cache.init_app(app)
     errors.init_app(app)
-    forms.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     health.init_app(app)

@@ -50,8 +50,6 @@ def _render(error: HTTPException):
     code = error.code or 500
     if isinstance(error, CSRFError):
         title, text = CSRF_MESSAGE
-    elif hasattr(error, "page_title"):  # an error that explains itself (bkm.forms.NulCharacter)
-        title, text = error.page_title, error.description
     else:
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
     if wants_json():

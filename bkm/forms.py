@@ -10,9 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 import phonenumbers
-from flask import Flask, request
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import BadRequest
 from wtforms import DateField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -22,31 +20,25 @@ PHONE_REGION = "NO"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
+NUL = "\x00"
+NUL_MESSAGE = "Feltet inneholder tegn som ikke er tillatt."
+
+
 class BaseForm(FlaskForm):
     class Meta:
         locales = ("nb_NO", "nb")
 
-
-NUL = "\x00"
-
-
-class NulCharacter(BadRequest):
-    """A form or query held a NUL character: PostgreSQL cannot store one in text and SQLite
-    would keep it silently, so both refuse it at the door, the same way."""
-
-    page_title = "Ugyldig tegn"
-    description = "Skjemaet inneholdt et tegn som ikke kan brukes (NUL). Fjern det og prøv igjen."
-
-
-def refuse_nul_characters() -> None:
-    for source in (request.args, request.form):
-        for key, values in source.lists():
-            if NUL in key or any(NUL in value for value in values):
-                raise NulCharacter()
-
-
-def init_app(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own rules, and for every field: no NUL character. PostgreSQL cannot
+        store one in text and SQLite would keep it silently, so no form lets one through."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            raw = field.raw_data or []
+            if any(isinstance(value, str) and NUL in value for value in raw):
+                if NUL_MESSAGE not in field.errors:
+                    field.errors = [*field.errors, NUL_MESSAGE]
+                valid = False
+        return valid
 
 
 class NorwegianDateField(DateField):
@@ -185,7 +177,7 @@ class MaxLength:
 class SingleLine:
     """Refuses control characters (NUL, tabs, line breaks) in one-line text fields."""
 
-    def __init__(self, message: str = "Feltet inneholder tegn som ikke er tillatt.") -> None:
+    def __init__(self, message: str = NUL_MESSAGE) -> None:
         self.message = message
 
     def __call__(self, form, field) -> None:

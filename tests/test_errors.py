@@ -57,22 +57,3 @@ def test_each_error_page_has_its_norwegian_title(crashing_app, code, title):
     response = crashing_app.test_client().get(f"/kode/{code}")
     assert response.status_code == code
     assert title in response.get_data(as_text=True)
-
-
-def test_a_nul_character_in_a_form_is_refused_in_norwegian_and_nothing_is_stored(client, login_as):
-    from sqlalchemy import func, select
-
-    from bkm.cases.models import Case
-    from bkm.extensions import db
-    from tests.factories import make_customer
-
-    login_as(make_customer())
-
-    response = client.submit(
-        "/min-side/kontakt", {"subject": "Personopplysninger", "body": "Hei\x00"}
-    )
-
-    assert response.status_code == 400
-    assert "Ugyldig tegn" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
-    assert client.get("/sok?q=stol%00").status_code == 400

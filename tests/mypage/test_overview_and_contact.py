@@ -74,3 +74,17 @@ def test_privacy_contact_form_without_a_message_says_so_and_opens_nothing(client
     assert response.status_code == 400
     assert "Skriv hva henvendelsen gjelder." in response.get_data(as_text=True)
     assert db.session.scalar(select(Case)) is None
+
+
+def test_a_nul_character_in_a_message_is_refused_on_its_field_and_nothing_is_stored(
+    client, login_as
+):
+    login_as(make_customer())
+
+    response = client.submit(
+        "/min-side/kontakt", {"subject": "Personopplysninger", "body": "Hei\x00"}
+    )
+
+    assert response.status_code == 400
+    assert "Feltet inneholder tegn som ikke er tillatt." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Case)) is None
