@@ -20,6 +20,15 @@ PHONE_REGION = "NO"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
+MAX_ID_DIGITS = 9  # every row id fits a 32-bit integer column
+
+
+def is_row_id(value: str) -> bool:
+    """A posted row id: plain ASCII digits short enough for any id column (a longer number
+    is no row of ours, and would overflow the column's type in the query)."""
+    return value.isascii() and value.isdigit() and 0 < len(value) <= MAX_ID_DIGITS
+
+
 NUL = "\x00"
 NUL_MESSAGE = "Feltet inneholder tegn som ikke er tillatt."
 

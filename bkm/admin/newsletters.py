@@ -31,7 +31,7 @@ from bkm.admin import bp
 from bkm.audit.recording import record_view
 from bkm.catalog.models import Category, Product
 from bkm.extensions import db
-from bkm.forms import BaseForm, MaxLength, QueryForm, SingleLine, strip_text
+from bkm.forms import BaseForm, MaxLength, QueryForm, SingleLine, is_row_id, strip_text
 from bkm.newsletter import sending
 from bkm.newsletter.models import Newsletter, NewsletterRecipient, Offer
 
@@ -89,10 +89,7 @@ class NewsletterForm(BaseForm):
         value = field.data or ""
         if value == "":
             return
-        if (
-            not (value.isascii() and value.isdigit() and len(value) <= 9)  # an id, not a number
-            or db.session.get(Category, int(value)) is None
-        ):
+        if not is_row_id(value) or db.session.get(Category, int(value)) is None:
             raise StopValidation("Velg en kategori fra listen.")
         self.category_id = int(value)
 

@@ -26,7 +26,14 @@ from bkm.catalog.forms import CheckboxListField
 from bkm.catalog.models import Category, Product
 from bkm.clock import oslo_today
 from bkm.extensions import db
-from bkm.forms import BaseForm, MaxLength, NorwegianDateField, SingleLine, strip_text
+from bkm.forms import (
+    BaseForm,
+    MaxLength,
+    NorwegianDateField,
+    SingleLine,
+    is_row_id,
+    strip_text,
+)
 from bkm.newsletter.models import Newsletter, Offer
 from bkm.newsletter.offers import newsletter_for_offer, offer_lines
 
@@ -99,7 +106,7 @@ class OfferForm(BaseForm):
         chosen = list(dict.fromkeys(field.data or []))
         if not chosen:
             raise StopValidation("Velg minst én kategori kundene har kjøpt i.")
-        if not all(v.isascii() and v.isdigit() for v in chosen):
+        if not all(is_row_id(v) for v in chosen):
             raise StopValidation("Velg kategoriene fra listen.")
         found = db.session.scalars(
             select(Category).where(Category.id.in_([int(v) for v in chosen]))
