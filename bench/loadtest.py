@@ -19,11 +19,8 @@ import argparse
 import contextlib
 import os
 import resource
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,7 +30,7 @@ if not __package__:  # run as a script (bench/loadtest.py): import bench.* from 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import database, loadtest_checks, loadtest_database, loadtest_report, machine, servers
-from bench.base import ROOT, VENV_BIN, BenchError, tail
+from bench.base import ROOT, VENV_BIN, run_command, tail
 from bench.loadtest_database import Before
 from bench.loadtest_tally import Tally
 from bench.loadtest_visitors import VISIT_MIX, Catalogue, Crowd, parse_mix, run
@@ -209,29 +206,14 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _terminated(*_) -> None:
-    print("\nloadtest: terminated; stopping the server, dropping the database", file=sys.stderr)
-    sys.exit(143)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # SIGTERM (e.g. make being stopped) unwinds like Ctrl-C, so the finally blocks run.
-    signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="bkm-loadtest-"))
-    try:
-        return load_test(args, workdir)
-    except BenchError as error:
-        print(f"loadtest: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\nloadtest: interrupted; server stopped, database dropped", file=sys.stderr)
-        return 130
-    finally:
-        if args.keep_temp:
-            print(f"loadtest: kept {workdir} (gunicorn.log, setup.log, mail/)")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_command(
+        "loadtest",
+        lambda workdir: load_test(args, workdir),
+        keep_temp=args.keep_temp,
+        goodbye="server stopped, database dropped",
+    )
 
 
 if __name__ == "__main__":

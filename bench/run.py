@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 if not __package__:  # run as a script (bench/run.py): import bench.* from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import analytics, checkout_pass, collector, database, machine, report, servers, wrk
-from bench.base import BenchError, tail
+from bench.base import run_command, tail
 from bench.checkout import SHOPPERS
 
 PRODUCT_PAGE = "shop /produkt/<slug>"
@@ -256,29 +253,14 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
     return 1 if failed or (clicks and clicks.failed) else 0
 
 
-def _terminated(*_) -> None:
-    print("\nbench: terminated; stopping servers", file=sys.stderr)
-    sys.exit(143)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # SIGTERM (e.g. from make being stopped) unwinds like Ctrl-C, so the finally blocks run.
-    signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="bkm-bench-"))
-    try:
-        return benchmark(args, workdir)
-    except BenchError as error:
-        print(f"bench: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; servers stopped", file=sys.stderr)
-        return 130
-    finally:
-        if args.keep_temp:
-            print(f"bench: kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_command(
+        "bench",
+        lambda workdir: benchmark(args, workdir),
+        keep_temp=args.keep_temp,
+        goodbye="servers stopped",
+    )
 
 
 if __name__ == "__main__":

@@ -85,6 +85,17 @@ class ConsentState:
         return f"consent:{int(self.show_banner)}:{','.join(sorted(self.granted))}"
 
 
+def ledger_of(user_id: int) -> list[ConsentRecord]:
+    """Every ledger row of the person, newest first: their consent history."""
+    return list(
+        db.session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.user_id == user_id)
+            .order_by(ConsentRecord.id.desc())
+        )
+    )
+
+
 def latest_answer(user_id: int) -> ConsentRecord | None:
     """The person's latest answer to the banner or the statement (not a newsletter box)."""
     return db.session.scalars(

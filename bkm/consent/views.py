@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from bkm.consent import bp
 from bkm.consent.forms import ConsentForm
-from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES, ConsentRecord
+from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES
 from bkm.consent.policy import current_version, published, published_versions, snapshot
 from bkm.consent.policy_text import parse
 from bkm.consent.processors import processors_register
 from bkm.consent.recording import record_choice, store_choice
 from bkm.consent.registry import COOKIES, PURPOSES
-from bkm.consent.state import current_consent, replace_consent, work_out_state
+from bkm.consent.state import current_consent, ledger_of, replace_consent, work_out_state
 from bkm.errors import wants_json
 from bkm.extensions import db
 from bkm.urls import safe_local_path
@@ -121,14 +120,9 @@ def purpose_names(keys) -> str:
 @bp.get("/konto/samtykker")
 @login_required
 def history():
-    records = db.session.scalars(
-        select(ConsentRecord)
-        .where(ConsentRecord.user_id == current_user.id)
-        .order_by(ConsentRecord.id.desc())
-    ).all()
     return render_template(
         "consent/history.html",
-        records=records,
+        records=ledger_of(current_user.id),
         purpose_names=purpose_names,
         action_names=ACTION_NAMES,
         channel_names=CHANNEL_NAMES,

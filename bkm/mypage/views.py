@@ -14,8 +14,8 @@ from bkm.accounts.registration import EmailTaken
 from bkm.accounts.tokens import InvalidToken, TokenExpired, TokenUsed
 from bkm.audit.models import AuditEntry
 from bkm.cases.handling import CaseError, cases_of, open_case
-from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES, ConsentRecord
-from bkm.consent.state import current_consent
+from bkm.consent.models import ACTION_NAMES, CHANNEL_NAMES
+from bkm.consent.state import current_consent, ledger_of
 from bkm.consent.views import purpose_names
 from bkm.extensions import db, rate_limit
 from bkm.mypage import bp
@@ -139,18 +139,13 @@ def _link_problem(message: str, status: int):
 def terms():
     me = _me()
     state = current_consent()
-    records = db.session.scalars(
-        select(ConsentRecord)
-        .where(ConsentRecord.user_id == me.id)
-        .order_by(ConsentRecord.id.desc())
-    ).all()
     return render_template(
         "mypage/terms.html",
         state=state,
         given=state.granted if (state.choice or state.account_answer) else frozenset(),
         marketing_form=MarketingForm(),
         subscription=subscription_of(me.id),
-        records=records,
+        records=ledger_of(me.id),
         purpose_names=purpose_names,
         action_names=ACTION_NAMES,
         channel_names=CHANNEL_NAMES,

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from analytics import DASHBOARDS
 from analytics.rollup import rollup_day
 from tests.analytics.handmade import DAY, hand_made_day, make_products
-from tests.factories import DEFAULT_PASSWORD, make_customer, make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_customer, make_user
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "analytics"
 PERIOD = f"periode=egen&fra={DAY.isoformat()}&til={DAY.isoformat()}"
@@ -32,14 +33,6 @@ def statistics(commit, write_images):
     manager = make_user(role="manager", name="Mona Manager")
     commit()
     return manager
-
-
-def log_in(page, user) -> None:
-    page.goto("/konto/logg-inn")
-    page.get_by_label("E-post", exact=True).fill(user.email)
-    page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()
 
 
 def forgive_failed_load(page_watch, status: int) -> None:

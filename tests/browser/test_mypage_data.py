@@ -22,21 +22,14 @@ from bkm.catalog.models import Product
 from bkm.extensions import db
 from bkm.mail.models import MailMessage
 from bkm.privacy.data_map import BY_NAME
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_user
 from tests.privacy.test_export import full_customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.req("R9.3"), pytest.mark.req("R9.4")]
 
 LINK = re.compile(r"https?://[^/\s]+(/min-side/innsyn/[A-Za-z0-9_.\-]+)")
 OTHER = ("Ola Fremmedsen", "ola.fremmed@example.no", "42222222")
-
-
-def log_in(page, user) -> None:
-    page.goto("/konto/logg-inn")
-    page.get_by_label("E-post", exact=True).fill(user.email)
-    page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()
 
 
 def texts(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -19,17 +19,10 @@ from bkm.accounts.models import User
 from bkm.extensions import db
 from bkm.orders.document_models import IssuedDocument
 from bkm.orders.models import Order
+from tests.browser.helpers import log_in
 from tests.factories import DEFAULT_PASSWORD, make_customer, make_order, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.req("R9.5"), pytest.mark.req("R3.10")]
-
-
-def log_in(page, user) -> None:
-    page.goto("/konto/logg-inn")
-    page.get_by_label("E-post", exact=True).fill(user.email)
-    page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()
 
 
 def staff_hand_over_invoice_and_mark_paid(page, number: str) -> None:

@@ -27,8 +27,9 @@ from bkm.consent.models import ConsentRecord
 from bkm.consent.registry import PERSONALISATION
 from bkm.extensions import db
 from bkm.personal.models import BRAND, CATEGORY, Interest
+from tests.browser.helpers import log_in
 from tests.browser.test_consent import banner, choose_in_banner, post_form
-from tests.factories import DEFAULT_PASSWORD, make_category, make_customer, make_order, make_product
+from tests.factories import make_category, make_customer, make_order, make_product
 
 pytestmark = pytest.mark.browser
 
@@ -99,14 +100,6 @@ def shopper(commit):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def log_in(page, user) -> None:
-    page.goto("/konto/logg-inn")
-    page.get_by_label("E-post", exact=True).fill(user.email)
-    page.get_by_label("Passord", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_text(f"Velkommen, {user.name}.")).to_be_visible()
 
 
 def open_front_page(page) -> str:
