@@ -7,7 +7,8 @@ the production host. Why these:
 - graceful_timeout: on SIGTERM a worker finishes its requests, then its exit flushes the
   buffered clickstream events (bkm/clickstream/buffer.py) — nothing acknowledged is lost;
   mail is in the database outbox, so a stop never loses a queued mail either.
-- max_requests with jitter: workers are replaced now and then, so a slow leak cannot grow.
+- no max_requests by default: a replaced worker loses its page cache and warm imports, and
+  under load a few thousand requests pass in seconds (GUNICORN_MAX_REQUESTS sets one).
 - no access log: gunicorn's would write the full client address; the app logs each request
   itself, truncated (bkm/logs.py).
 """
@@ -21,8 +22,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
-max_requests_jitter = 500
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
 # gunicorn's heartbeat files in memory, as its docs advise (a disk-backed /tmp can stall them).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # nosec B108
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
